@@ -1,0 +1,72 @@
+#include "app/submit_case.hpp"
+
+#include "domain/access_code.hpp"
+
+namespace shakwa::app {
+
+SubmitCase::SubmitCase(Settings settings, Store& store, const Clock& clock,
+                       RandomSource& random, const AccessCodeHasher& hasher,
+                       std::shared_ptr<const domain::CategoryCatalogue> categories)
+    : settings_(std::move(settings)),
+      store_(store),
+      clock_(clock),
+      random_(random),
+      hasher_(hasher),
+      categories_(std::move(categories)) {}
+
+void SubmitCase::Submit(const domain::IntakeForm& form, const domain::Actor& recorded_by,
+                        Done done) const {
+  domain::Result<domain::Case> validated =
+      domain::ValidateIntake(form, *categories_, settings_.rules);
+  if (!validated) {
+    done(std::move(validated).error());
+    return;
+  }
+
+  // The receipt is built here and filled in by the work on the store's thread; done reads it
+  // only after the work has run, so the two never touch it at once.
+  auto receipt = std::make_shared<Receipt>();
+  receipt->recorded = std::move(validated).value();
+  domain::Case& c = receipt->recorded;
+  c.received_at = clock_.Now();
+  c.recorded_at = c.received_at;
+  c.recorded_by = recorded_by;
+  c.status = domain::CaseStatus::kReceived;
+  c.reference.prefix = domain::ReferencePrefix(c.kind);
+  c.reference.year = domain::YearAt(c.received_at, domain::kRiyadhOffset);
+  c.reference.width = settings_.sequence_width;
+
+  const std::string code =
+      domain::MakeAccessCode([this](std::span<std::uint8_t> bytes) { random_.Fill(bytes); });
+  receipt->access_code = domain::FormatAccessCode(code);
+  const AccessCodeHash hash = hasher_.Hash(code);
+
+  store_.Write(
+      [receipt, hash](WriteTransaction& tx) -> domain::Status {
+        domain::Case& stored = receipt->recorded;
+        auto sequence = tx.NextReferenceSequence(stored.reference.year);
+        if (!sequence) return std::move(sequence).error();
+        stored.reference.sequence = *sequence;
+        auto id = tx.InsertCase(stored, hash);
+        if (!id) return std::move(id).error();
+        stored.id = *id;
+        domain::CaseEvent received;
+        received.at = stored.received_at;
+        received.type = "received";
+        received.visibility = domain::CaseEvent::Visibility::kPublic;
+        received.actor = stored.recorded_by;
+        received.to_status = domain::CaseStatus::kReceived;
+        auto event = tx.AppendEvent(stored.id, received);
+        if (!event) return std::move(event).error();
+        return domain::Status::Ok();
+      },
+      [receipt, done = std::move(done)](domain::Status status) {
+        if (!status.ok()) {
+          done(std::move(status).error());
+          return;
+        }
+        done(std::move(*receipt));
+      });
+}
+
+}  // namespace shakwa::app

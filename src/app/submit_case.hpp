@@ -1,0 +1,52 @@
+// SubmitCase: a beneficiary's feedback is received, recorded in full and given a reference
+// number (policy: "Receipt"; ISO 10002 7.2-7.4).
+//
+// Validates the intake form, issues the access code, and stores the case with its first timeline
+// event ("received") in one durable transaction. The receipt (reference and access code) is
+// handed back only once that transaction is durable.
+//
+// Thread safety: Submit() may be called from any thread; done runs on a store thread.
+#pragma once
+
+#include <functional>
+#include <memory>
+#include <string>
+
+#include "app/ports/clock.hpp"
+#include "app/ports/secrets.hpp"
+#include "app/ports/store.hpp"
+#include "domain/intake.hpp"
+
+namespace shakwa::app {
+
+struct Receipt {
+  domain::Case recorded;    // as stored, with its reference
+  std::string access_code;  // formatted for people; shown this once and never again
+};
+
+class SubmitCase {
+ public:
+  struct Settings {
+    domain::IntakeRules rules;
+    int sequence_width = 6;
+  };
+  using Done = std::function<void(domain::Result<Receipt>)>;
+
+  SubmitCase(Settings settings, Store& store, const Clock& clock, RandomSource& random,
+             const AccessCodeHasher& hasher,
+             std::shared_ptr<const domain::CategoryCatalogue> categories);
+
+  // Calls done exactly once: at once with the validation errors, or after the commit.
+  void Submit(const domain::IntakeForm& form, const domain::Actor& recorded_by,
+              Done done) const;
+
+ private:
+  Settings settings_;
+  Store& store_;
+  const Clock& clock_;
+  RandomSource& random_;
+  const AccessCodeHasher& hasher_;
+  std::shared_ptr<const domain::CategoryCatalogue> categories_;
+};
+
+}  // namespace shakwa::app

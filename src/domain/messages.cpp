@@ -1,0 +1,135 @@
+#include "domain/messages.hpp"
+
+#include <array>
+#include <cstddef>
+
+namespace shakwa::domain {
+namespace {
+
+struct Sentence {
+  MessageId id;
+  std::string_view code;
+  std::string_view arabic;
+  std::string_view english;
+};
+
+// Indexed by MessageId; a static_assert below keeps the table and the enum the same length, and
+// messages_test checks each row sits at its own index.
+constexpr std::array kMessages = {
+    Sentence{MessageId::kRequired, "required", "هذا الحقل مطلوب", "This field is required"},
+    Sentence{MessageId::kMustBeString, "must_be_string", "يجب أن تكون القيمة نصًا",
+             "Must be a string"},
+    Sentence{MessageId::kMustBeObject, "must_be_object", "يجب أن تكون القيمة كائنًا (object)",
+             "Must be an object"},
+    Sentence{MessageId::kMustBeArray, "must_be_array", "يجب أن تكون القيمة قائمة (array)",
+             "Must be an array"},
+    Sentence{MessageId::kMustBeBoolean, "must_be_boolean", "يجب أن تكون القيمة true أو false",
+             "Must be true or false"},
+    Sentence{MessageId::kTooLong, "too_long", "النص أطول من الحد المسموح ({} حرفًا)",
+             "Longer than the limit of {} characters"},
+    Sentence{MessageId::kTooMany, "too_many", "العناصر أكثر من الحد المسموح ({})",
+             "More items than the limit of {}"},
+    Sentence{MessageId::kEmpty, "empty", "لا يجوز أن يكون الحقل فارغًا", "Must not be empty"},
+    Sentence{MessageId::kNotOneOf, "not_one_of", "قيمة غير معروفة؛ القيم المسموحة: {}",
+             "Unknown value; allowed values: {}"},
+    Sentence{MessageId::kUnknownField, "unknown_field", "حقل غير معروف", "Unknown field"},
+    Sentence{MessageId::kInvalidEmail, "invalid_email", "عنوان البريد الإلكتروني غير صحيح",
+             "Not a valid e-mail address"},
+    Sentence{MessageId::kInvalidMobile, "invalid_mobile",
+             "رقم الجوال غير صحيح؛ مثال: 0512345678 أو ‎+966512345678",
+             "Not a valid mobile number; e.g. 0512345678 or +966512345678"},
+    Sentence{MessageId::kInvalidNationalId, "invalid_national_id",
+             "رقم الهوية غير صحيح؛ للأفراد عشرة أرقام تبدأ بـ 1 أو 2",
+             "Not a valid identity number; for individuals, ten digits starting with 1 or 2"},
+    Sentence{MessageId::kEmailOrMobileRequired, "email_or_mobile_required",
+             "يلزم البريد الإلكتروني أو رقم الجوال لنتمكن من إبلاغك بسير الشكوى",
+             "An e-mail address or a mobile number is needed so that we can keep you informed"},
+    Sentence{MessageId::kOrganizationRequired, "organization_required",
+             "اسم الجهة مطلوب للمستفيد من القطاع الحكومي أو الخاص أو المالي",
+             "The organisation's name is required for government, private and financial "
+             "beneficiaries"},
+    Sentence{MessageId::kUnknownCategory, "unknown_category", "تصنيف غير معروف؛ التصنيفات: {}",
+             "Unknown category; the categories are: {}"},
+    Sentence{MessageId::kControlCharacters, "control_characters",
+             "يحتوي النص على رموز تحكم غير مسموحة", "Contains control characters that are not allowed"},
+    Sentence{MessageId::kChannelNotPublic, "channel_not_public",
+             "هذه القناة يسجلها موظفو مركز التواصل؛ القنوات المتاحة هنا: {}",
+             "This channel is recorded by contact-centre staff; the channels open here are: {}"},
+    Sentence{MessageId::kPreferredChannelNeedsContact, "preferred_channel_needs_contact",
+             "قناة التواصل المفضلة تتطلب تزويدنا بـ {}",
+             "The preferred channel needs the beneficiary's {}"},
+    Sentence{MessageId::kConsentRequired, "consent_required",
+             "يجب الاطلاع على إشعار الخصوصية والموافقة عليه",
+             "The privacy notice must be shown and agreed to"},
+    Sentence{MessageId::kRemedyRequired, "remedy_required",
+             "يرجى ذكر المعالجة التي تطلبها لهذه الشكوى",
+             "Please say what remedy you are seeking for this complaint"},
+    Sentence{MessageId::kValidationFailed, "validation_failed",
+             "بعض الحقول غير صحيحة؛ راجع قائمة الأخطاء", "Some fields are not valid; see the list of errors"},
+    Sentence{MessageId::kMalformedJson, "malformed_json",
+             "تعذرت قراءة الطلب: ليس JSON صحيحًا بترميز UTF-8",
+             "The request could not be read: it is not valid JSON in UTF-8"},
+    Sentence{MessageId::kBadHttpRequest, "bad_http_request",
+             "تعذرت قراءة الطلب: ليس طلب HTTP صحيحًا", "The request could not be read as HTTP"},
+    Sentence{MessageId::kBodyNotObject, "body_not_object", "يجب أن يكون جسم الطلب كائن JSON",
+             "The request body must be a JSON object"},
+    Sentence{MessageId::kMalformedReference, "malformed_reference",
+             "الرقم المرجعي غير صحيح؛ مثال صحيح: C-2026-000123-4",
+             "The reference number is not valid; a valid one looks like C-2026-000123-4"},
+    Sentence{MessageId::kUnsupportedMediaType, "unsupported_media_type",
+             "نوع المحتوى غير مدعوم؛ أرسل application/json",
+             "Unsupported content type; send application/json"},
+    Sentence{MessageId::kPayloadTooLarge, "payload_too_large",
+             "حجم الطلب أكبر من الحد المسموح ({} بايت)", "The request is larger than the limit of {} bytes"},
+    Sentence{MessageId::kCaseNotFound, "case_not_found",
+             "لم نجد شكوى بهذا الرقم المرجعي ورمز الدخول",
+             "No case was found with this reference number and access code"},
+    Sentence{MessageId::kRouteNotFound, "route_not_found", "الصفحة أو المورد غير موجود",
+             "No such resource"},
+    Sentence{MessageId::kMethodNotAllowed, "method_not_allowed",
+             "الطريقة غير مسموحة لهذا المورد؛ المسموح: {}",
+             "Method not allowed for this resource; allowed: {}"},
+    Sentence{MessageId::kForbiddenTransition, "forbidden_transition",
+             "لا يمكن تنفيذ هذا الإجراء والشكوى في حالتها الحالية ({})",
+             "This action is not possible while the case is {}"},
+    Sentence{MessageId::kStorageUnavailable, "storage_unavailable",
+             "تعذر حفظ الطلب مؤقتًا ولم يُسجَّل؛ يرجى المحاولة مرة أخرى",
+             "The request could not be stored just now and was not recorded; please try again"},
+    Sentence{MessageId::kShuttingDown, "shutting_down",
+             "الخادم في طور الإيقاف؛ يرجى المحاولة بعد قليل",
+             "The server is shutting down; please try again shortly"},
+    Sentence{MessageId::kInternalError, "internal_error",
+             "حدث خطأ داخلي؛ احتفظ برقم الطلب عند التواصل معنا",
+             "An internal error occurred; quote the request id when you contact us"},
+};
+static_assert(kMessages.size() == static_cast<std::size_t>(MessageId::kCount),
+              "every MessageId needs a row in kMessages");
+
+const Sentence& Find(MessageId id) {
+  auto index = static_cast<std::size_t>(id);
+  if (index >= kMessages.size()) index = static_cast<std::size_t>(MessageId::kInternalError);
+  return kMessages[index];
+}
+
+}  // namespace
+
+std::string Message(MessageId id, Language language, std::string_view param) {
+  const Sentence& s = Find(id);
+  std::string_view text = language == Language::kArabic ? s.arabic : s.english;
+  std::string out(text);
+  if (auto at = out.find("{}"); at != std::string::npos) out.replace(at, 2, param);
+  return out;
+}
+
+std::string_view MessageCode(MessageId id) { return Find(id).code; }
+
+// Exposed for the test that checks the table's order.
+bool MessageTableIsInOrder() {
+  for (std::size_t i = 0; i < kMessages.size(); ++i) {
+    if (static_cast<std::size_t>(kMessages[i].id) != i) return false;
+    if (kMessages[i].arabic.empty() || kMessages[i].english.empty()) return false;
+  }
+  return true;
+}
+
+}  // namespace shakwa::domain

@@ -1,0 +1,71 @@
+#include "http/problem.hpp"
+
+#include <boost/json.hpp>
+
+namespace shakwa::http {
+
+namespace json = boost::json;
+using domain::ErrorCode;
+
+unsigned HttpStatusFor(ErrorCode code) {
+  // When you add an ErrorCode, give it its status here.
+  switch (code) {
+    case ErrorCode::kInvalidInput:
+      return 422;
+    case ErrorCode::kMalformedRequest:
+    case ErrorCode::kMalformedReference:
+      return 400;
+    case ErrorCode::kUnsupportedMediaType:
+      return 415;
+    case ErrorCode::kPayloadTooLarge:
+      return 413;
+    case ErrorCode::kNotFound:
+      return 404;
+    case ErrorCode::kMethodNotAllowed:
+      return 405;
+    case ErrorCode::kConflict:
+      return 409;
+    case ErrorCode::kUnavailable:
+      return 503;
+    case ErrorCode::kInternal:
+      return 500;
+  }
+  return 500;
+}
+
+Response Problem(const domain::Error& error, const Request& request) {
+  const auto language = request.language;
+  const unsigned status = HttpStatusFor(error.code);
+  json::object body;
+  body["type"] = "/problems/" + std::string(domain::MessageCode(error.message));
+  body["title"] = domain::Message(error.message, language, error.message_param);
+  body["status"] = status;
+  body["code"] = domain::MessageCode(error.message);
+  if (error.code == ErrorCode::kInvalidInput) {
+    json::array errors;
+    for (const auto& field : error.fields) {
+      errors.push_back(json::object{
+          {"field", field.path},
+          {"code", domain::MessageCode(field.message)},
+          {"message", domain::Message(field.message, language, field.param)},
+      });
+    }
+    body["detail"] = domain::Message(domain::MessageId::kValidationFailed, language) + " (" +
+                     std::to_string(error.fields.size()) + ")";
+    body["errors"] = std::move(errors);
+  } else {
+    body["detail"] = body["title"];
+  }
+  body["request_id"] = request.request_id;
+  Response response{status, "application/problem+json", json::serialize(body), {}};
+  response.headers.emplace_back("Content-Language",
+                                language == domain::Language::kArabic ? "ar" : "en");
+  if (status == 503) response.headers.emplace_back("Retry-After", "1");
+  return response;
+}
+
+Response Json(unsigned status, std::string body) {
+  return Response{status, "application/json", std::move(body), {}};
+}
+
+}  // namespace shakwa::http

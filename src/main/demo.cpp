@@ -1,0 +1,76 @@
+#include "main/demo.hpp"
+
+#include <future>
+
+namespace shakwa::main {
+
+std::vector<DemoCase> SeedDemoCases(app::Store& store, const app::SubmitCase& submit_case) {
+  std::int64_t existing = 0;
+  (void)store.Read([&](app::ReadTransaction& tx) -> domain::Status {
+    auto count = tx.CountCases();
+    if (count) existing = *count;
+    return domain::Status::Ok();
+  });
+  if (existing > 0) return {};
+
+  using F = domain::IntakeForm;
+  std::vector<F> forms;
+  {
+    F f;
+    f.kind = "complaint";
+    f.channel = "portal";
+    f.category = "payments";
+    f.subject = "تأخر صرف مستخلص العقد";
+    f.description = "تم رفع المستخلص الثالث لعقد الصيانة قبل ستين يومًا ولم يُصرف حتى الآن.";
+    f.remedy_sought = "صرف المستخلص وإفادتنا بسبب التأخير";
+    f.language = "ar";
+    f.consent_notice_shown = true;
+    f.beneficiary = F::BeneficiaryForm{"private", "مؤسسة البناء الحديث", "finance@example.com",
+                                       "0551234567", "1010123456", "مؤسسة البناء الحديث", {}};
+    f.related_transactions.push_back({"contract", "CT-2026-4471"});
+    forms.push_back(std::move(f));
+  }
+  {
+    F f;
+    f.kind = "complaint";
+    f.channel = "portal";
+    f.category = "login_identity";
+    f.subject = "Cannot sign in after the national access update";
+    f.description = "Since the update our procurement officer is sent back to the sign-in page.";
+    f.remedy_sought = "Restore access for our officer";
+    f.language = "en";
+    f.consent_notice_shown = true;
+    f.beneficiary = F::BeneficiaryForm{"government", "Procurement Office", "procure@example.org",
+                                       {}, {}, "Ministry of Example Affairs", {}};
+    forms.push_back(std::move(f));
+  }
+  {
+    F f;
+    f.kind = "suggestion";
+    f.channel = "portal";
+    f.category = "tenders";
+    f.subject = "إشعار قبل موعد فتح العروض";
+    f.description = "نقترح إرسال تذكير للموردين قبل موعد فتح العروض بيومين.";
+    f.language = "ar";
+    f.consent_notice_shown = true;
+    f.beneficiary = F::BeneficiaryForm{"individual", "سارة العتيبي", {}, "+966501112233",
+                                       {}, {}, {}};
+    forms.push_back(std::move(f));
+  }
+
+  std::vector<DemoCase> out;
+  for (const F& form : forms) {
+    std::promise<domain::Result<app::Receipt>> done;
+    auto receipt = done.get_future();
+    submit_case.Submit(form, domain::Actor{domain::Actor::Kind::kSystem, "demo"},
+                       [&done](domain::Result<app::Receipt> r) { done.set_value(std::move(r)); });
+    auto result = receipt.get();
+    if (result) {
+      out.push_back({result->recorded.reference.ToString(), result->access_code,
+                     result->recorded.subject});
+    }
+  }
+  return out;
+}
+
+}  // namespace shakwa::main

@@ -1,0 +1,249 @@
+// The composition root: the only place that names concrete types. Reads the settings, builds the
+// adapters, hands them to the use cases and the server, and runs the command asked for.
+#include <spdlog/sinks/stdout_sinks.h>
+#include <spdlog/spdlog.h>
+#include <sys/stat.h>
+
+#include <CLI/CLI.hpp>
+#include <boost/json.hpp>
+#include <chrono>
+#include <future>
+#include <iostream>
+
+#include "app/submit_case.hpp"
+#include "app/view_case.hpp"
+#include "crypto/sodium.hpp"
+#include "http/api/routes.hpp"
+#include "http/server.hpp"
+#include "main/demo.hpp"
+#include "main/settings.hpp"
+#include "storage/sqlite/sqlite_store.hpp"
+
+namespace shakwa::main {
+namespace {
+
+namespace json = boost::json;
+
+constexpr std::string_view kVersion = "0.1.0";
+
+class SystemClock final : public app::Clock {
+ public:
+  domain::Instant Now() const override {
+    return std::chrono::time_point_cast<std::chrono::milliseconds>(
+        std::chrono::system_clock::now());
+  }
+};
+
+// Logs are JSON lines on standard output, one object per event, for the operator's collector.
+std::shared_ptr<spdlog::logger> MakeLogger(const Settings& settings) {
+  auto logger = spdlog::stdout_logger_mt("shakwa");
+  logger->set_pattern("%v");
+  logger->set_level(spdlog::level::from_str(settings.log.level));
+  logger->flush_on(spdlog::level::warn);
+  return logger;
+}
+
+std::string Now() {
+  return domain::FormatIso8601(std::chrono::time_point_cast<std::chrono::milliseconds>(
+      std::chrono::system_clock::now()));
+}
+
+void LogEvent(spdlog::logger& logger, spdlog::level::level_enum level, std::string_view message,
+              json::object fields = {}) {
+  if (!logger.should_log(level)) return;
+  json::object line{{"ts", Now()},
+                    {"level", spdlog::level::to_string_view(level).data()},
+                    {"msg", message}};
+  for (auto& [key, value] : fields) line[key] = value;
+  logger.log(level, json::serialize(line));
+}
+
+class JsonAccessLog final : public http::AccessLog {
+ public:
+  JsonAccessLog(std::shared_ptr<spdlog::logger> logger, bool enabled)
+      : logger_(std::move(logger)), enabled_(enabled) {}
+  void Record(const http::AccessRecord& r) override {
+    if (!enabled_) return;
+    const auto level = r.status >= 500 ? spdlog::level::err : spdlog::level::info;
+    LogEvent(*logger_, level, "request",
+             {{"request_id", r.request_id},
+              {"method", http::NameOf(r.method)},
+              {"path", r.path},
+              {"status", r.status},
+              {"duration_us", r.duration.count()}});
+  }
+
+ private:
+  std::shared_ptr<spdlog::logger> logger_;
+  bool enabled_;
+};
+
+std::filesystem::path DatabasePath(const Settings& settings) {
+  return settings.storage.data_dir / "shakwa.db";
+}
+
+void EnsureDataDir(const Settings& settings) {
+  std::error_code ec;
+  std::filesystem::create_directories(settings.storage.data_dir, ec);
+  if (ec) {
+    throw SettingsError("configuration error: [storage] data_dir (" +
+                        settings.storage.data_dir.string() + "): cannot create: " + ec.message());
+  }
+  ::chmod(settings.storage.data_dir.c_str(), 0700);
+}
+
+crypto::Key MasterKey(const Settings& settings, const SettingsSources& sources) {
+  crypto::KeySource source;
+  if (auto it = sources.environment.find("SHAKWA_SECURITY_KEY"); it != sources.environment.end()) {
+    source.hex = it->second;
+  }
+  source.file = settings.security.key_file.empty() ? settings.storage.data_dir / "shakwa.key"
+                                                   : settings.security.key_file;
+  // An operator-named key file must exist: creating a fresh key beside an existing database
+  // would make its sealed data unreadable.
+  source.create_if_missing = settings.security.key_file.empty();
+  return crypto::LoadMasterKey(source);
+}
+
+int Serve(const SettingsSources& sources, bool demo) {
+  const Settings settings = LoadSettings(sources);
+  auto logger = MakeLogger(settings);
+  EnsureDataDir(settings);
+  const crypto::Key key = MasterKey(settings, sources);
+  crypto::SodiumRandom random;
+  crypto::SodiumAccessCodeHasher hasher(key);
+  crypto::SodiumFieldCipher cipher(key);
+
+  auto store = storage::sqlite::SqliteStore::Open(
+      {DatabasePath(settings), settings.storage.readers,
+       static_cast<std::size_t>(settings.storage.max_batch)},
+      cipher);
+  if (!store) {
+    LogEvent(*logger, spdlog::level::critical, "storage unavailable",
+             {{"detail", store.error().detail}});
+    return 1;
+  }
+
+  std::vector<domain::Category> categories;
+  if (auto s = (*store)->Read([&](app::ReadTransaction& tx) -> domain::Status {
+        auto loaded = tx.Categories();
+        if (!loaded) return std::move(loaded).error();
+        categories = std::move(*loaded);
+        return domain::Status::Ok();
+      });
+      !s.ok()) {
+    LogEvent(*logger, spdlog::level::critical, "categories unreadable",
+             {{"detail", s.error().detail}});
+    return 1;
+  }
+
+  SystemClock clock;
+  app::SubmitCase submit_case(
+      app::SubmitCase::Settings{domain::IntakeRules{}, settings.reference.sequence_digits},
+      **store, clock, random, hasher,
+      std::make_shared<const domain::CategoryCatalogue>(std::move(categories)));
+  app::ViewCaseAsBeneficiary view_case(**store, hasher);
+
+  if (demo) {
+    // Access codes are secrets and never go to the log; demo ones are shown on the terminal.
+    for (const auto& line : SeedDemoCases(**store, submit_case)) {
+      std::cerr << "demo case " << line.reference << "  access code " << line.access_code
+                << "  " << line.subject << "\n";
+    }
+  }
+
+  http::Router router;
+  http::api::AddRoutes(router, http::api::Dependencies{submit_case, view_case, **store});
+  JsonAccessLog access_log(logger, settings.log.requests);
+  http::ServerSettings server_settings;
+  server_settings.host = settings.server.host;
+  server_settings.port = settings.server.port;
+  server_settings.io_threads = settings.server.threads;
+  server_settings.blocking_threads = settings.server.blocking_threads;
+  server_settings.max_body_bytes = static_cast<std::size_t>(settings.server.max_body_bytes);
+  server_settings.read_timeout = std::chrono::seconds(settings.server.read_timeout_seconds);
+  server_settings.shutdown_grace = std::chrono::seconds(settings.server.shutdown_grace_seconds);
+  server_settings.handle_signals = true;
+  http::Server server(server_settings, router, access_log);
+  auto port = server.Listen();
+  if (!port) {
+    LogEvent(*logger, spdlog::level::critical, "cannot listen", {{"detail", port.error().detail}});
+    return 1;
+  }
+  LogEvent(*logger, spdlog::level::info, "listening",
+           {{"address", settings.server.host}, {"port", *port}, {"version", kVersion},
+            {"data_dir", settings.storage.data_dir.string()}});
+  logger->flush();
+
+  server.Run();
+
+  // Every request in flight has been answered; now commit what is queued and close the file.
+  (*store)->Close();
+  const auto counters = (*store)->counters();
+  LogEvent(*logger, spdlog::level::info, "stopped",
+           {{"writes", counters.writes}, {"commits", counters.commits}});
+  logger->flush();
+  return 0;
+}
+
+int Migrate(const SettingsSources& sources) {
+  const Settings settings = LoadSettings(sources);
+  EnsureDataDir(settings);
+  auto applied = storage::sqlite::Migrate(DatabasePath(settings));
+  if (!applied) {
+    std::cerr << "migrate: " << applied.error().detail << "\n";
+    return 1;
+  }
+  if (applied->empty()) {
+    std::cout << "schema is up to date (version " << storage::sqlite::LatestSchemaVersion()
+              << ")\n";
+  }
+  for (int version : *applied) std::cout << "applied migration " << version << "\n";
+  return 0;
+}
+
+}  // namespace
+}  // namespace shakwa::main
+
+int main(int argc, char** argv) {
+  using namespace shakwa::main;
+  CLI::App cli{"Shakwa (شكوى): complaints handling for government service centres"};
+  cli.require_subcommand(1);
+  SettingsSources sources;
+  std::string config, listen, data;
+  bool demo = false;
+
+  auto add_common = [&](CLI::App* command) {
+    command->add_option("--config", config, "TOML settings file");
+    command->add_option("--data", data, "data directory (default ./var)");
+  };
+  auto* serve = cli.add_subcommand("serve", "run the HTTP server");
+  add_common(serve);
+  serve->add_option("--listen", listen, "HOST:PORT to listen on (default 127.0.0.1:8080)");
+  serve->add_flag("--demo", demo, "on an empty database, record a few demo cases first");
+  auto* migrate = cli.add_subcommand("migrate", "create or update the database schema");
+  add_common(migrate);
+  auto* version = cli.add_subcommand("version", "print the version");
+
+  CLI11_PARSE(cli, argc, argv);
+  if (!config.empty()) sources.file = config;
+  if (!listen.empty()) sources.listen = listen;
+  if (!data.empty()) sources.data_dir = data;
+  sources.environment = ShakwaEnvironment();
+
+  try {
+    if (version->parsed()) {
+      std::cout << "shakwa " << kVersion << " (schema "
+                << shakwa::storage::sqlite::LatestSchemaVersion() << ")\n";
+      return 0;
+    }
+    if (migrate->parsed()) return Migrate(sources);
+    return Serve(sources, demo);
+  } catch (const SettingsError& e) {
+    std::cerr << e.what() << "\n";
+    return 2;
+  } catch (const std::exception& e) {
+    std::cerr << "shakwa: " << e.what() << "\n";
+    return 1;
+  }
+}
