@@ -1,0 +1,352 @@
+// The HTTP API in-process: a real server on a loopback port, a real HTTP client, the memory
+// store behind them. Every status the issue lists is shown here.
+#include <gtest/gtest.h>
+
+#include <boost/asio/connect.hpp>
+#include <boost/asio/ip/tcp.hpp>
+#include <boost/beast/core.hpp>
+#include <boost/beast/http.hpp>
+#include <boost/json.hpp>
+#include <mutex>
+#include <thread>
+
+#include "app/submit_case.hpp"
+#include "app/view_case.hpp"
+#include "domain/reference_number.hpp"
+#include "http/api/routes.hpp"
+#include "http/server.hpp"
+#include "storage/memory/memory_store.hpp"
+#include "support/fakes.hpp"
+
+namespace shakwa::http {
+namespace {
+
+namespace beast = boost::beast;
+namespace bhttp = beast::http;
+namespace json = boost::json;
+using tcp = boost::asio::ip::tcp;
+
+class RecordingLog final : public AccessLog {
+ public:
+  void Record(const AccessRecord& r) override {
+    std::lock_guard lock(mutex_);
+    lines.push_back({std::string(r.request_id), std::string(NameOf(r.method)),
+                     std::string(r.path), r.status});
+  }
+  struct Line {
+    std::string request_id, method, path;
+    unsigned status;
+  };
+  std::vector<Line> Lines() {
+    std::lock_guard lock(mutex_);
+    return lines;
+  }
+
+ private:
+  std::mutex mutex_;
+  std::vector<Line> lines;
+};
+
+struct Reply {
+  unsigned status = 0;
+  std::string body;
+  bhttp::fields headers;
+  json::value Json() const { return json::parse(body); }
+  std::string Header(std::string_view name) const { return std::string(headers[name]); }
+};
+
+const char* kValidBody = R"({
+  "kind": "complaint", "channel": "api", "category": "payments",
+  "subject": "تأخر صرف المستخلص", "description": "لم يُصرف المستخلص بعد ستين يومًا.",
+  "remedy_sought": "صرف المستخلص", "language": "ar",
+  "beneficiary": {"kind": "individual", "name": "علي", "mobile": "0551234567"}
+})";
+
+class ApiTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    api::AddRoutes(router_, api::Dependencies{submit_, view_, store_});
+    ServerSettings settings;
+    settings.port = 0;
+    settings.io_threads = 2;
+    settings.blocking_threads = 2;
+    settings.max_body_bytes = 1 << 20;
+    server_ = std::make_unique<Server>(settings, router_, log_);
+    auto port = server_->Listen();
+    ASSERT_TRUE(port.has_value()) << port.error().detail;
+    port_ = *port;
+    thread_ = std::thread([this] { server_->Run(); });
+  }
+
+  void TearDown() override {
+    server_->Shutdown();
+    thread_.join();
+  }
+
+  Reply Send(bhttp::verb method, const std::string& target, const std::string& body = {},
+             std::vector<std::pair<std::string, std::string>> headers = {},
+             const std::string& content_type = "application/json") {
+    boost::asio::io_context ioc;
+    beast::tcp_stream stream(ioc);
+    stream.connect(tcp::endpoint(boost::asio::ip::make_address("127.0.0.1"), port_));
+    bhttp::request<bhttp::string_body> request{method, target, 11};
+    request.set(bhttp::field::host, "127.0.0.1");
+    if (!body.empty()) request.set(bhttp::field::content_type, content_type);
+    for (auto& [name, value] : headers) request.set(name, value);
+    request.body() = body;
+    request.prepare_payload();
+    bhttp::write(stream, request);
+    beast::flat_buffer buffer;
+    bhttp::response<bhttp::string_body> response;
+    bhttp::read(stream, buffer, response);
+    beast::error_code ignored;
+    stream.socket().shutdown(tcp::socket::shutdown_both, ignored);
+    Reply reply{response.result_int(), response.body(), {}};
+    for (const auto& field : response) reply.headers.set(field.name_string(), field.value());
+    return reply;
+  }
+
+  Reply Post(const std::string& body, std::vector<std::pair<std::string, std::string>> h = {}) {
+    return Send(bhttp::verb::post, "/api/v1/cases", body, std::move(h));
+  }
+
+  // The field paths of a 422, in order.
+  static std::vector<std::string> Fields(const Reply& reply) {
+    std::vector<std::string> out;
+    const json::value body = reply.Json();
+    for (const auto& e : body.at("errors").as_array()) {
+      out.emplace_back(e.at("field").as_string());
+    }
+    return out;
+  }
+
+  storage::memory::MemoryStore store_;
+  testing::FakeClock clock_{testing::At("2026-05-05T08:00:00Z")};
+  testing::SeededRandom random_;
+  testing::PlainHasher hasher_;
+  app::SubmitCase submit_{
+      app::SubmitCase::Settings{}, store_, clock_, random_, hasher_,
+      std::make_shared<const domain::CategoryCatalogue>(std::vector<domain::Category>(
+          domain::DefaultCategories().begin(), domain::DefaultCategories().end()))};
+  app::ViewCaseAsBeneficiary view_{store_, hasher_};
+  Router router_;
+  RecordingLog log_;
+  std::unique_ptr<Server> server_;
+  std::uint16_t port_ = 0;
+  std::thread thread_;
+};
+
+TEST_F(ApiTest, HealthAndReadiness) {
+  const Reply health = Send(bhttp::verb::get, "/healthz");
+  EXPECT_EQ(health.status, 200u);
+  EXPECT_EQ(health.Json(), json::parse(R"({"status":"ok"})"));
+  const Reply ready = Send(bhttp::verb::get, "/readyz");
+  EXPECT_EQ(ready.status, 200u);
+  EXPECT_EQ(ready.Json().at("status"), "ready");
+}
+
+TEST_F(ApiTest, ServesTheOpenApiDocumentCoveringEveryRoute) {
+  const Reply reply = Send(bhttp::verb::get, "/api/v1/openapi.json");
+  ASSERT_EQ(reply.status, 200u);
+  const json::value doc = reply.Json();
+  EXPECT_EQ(doc.at("openapi"), "3.1.0");
+  const auto& paths = doc.at("paths").as_object();
+  for (const char* path : {"/healthz", "/readyz", "/api/v1/openapi.json", "/api/v1/cases",
+                           "/api/v1/cases/{reference}"}) {
+    EXPECT_TRUE(paths.contains(path)) << path;
+  }
+  EXPECT_TRUE(paths.at("/api/v1/cases").as_object().contains("post"));
+  EXPECT_TRUE(paths.at("/api/v1/cases/{reference}").as_object().contains("get"));
+}
+
+TEST_F(ApiTest, SubmittingAnswers201WithLocationReferenceAndAccessCode) {
+  const Reply reply = Post(kValidBody);
+  ASSERT_EQ(reply.status, 201u) << reply.body;
+  const json::object body = reply.Json().as_object();
+  const std::string reference(body.at("reference").as_string());
+  EXPECT_TRUE(domain::ParseReference(reference).has_value()) << reference;
+  EXPECT_EQ(reference.substr(0, 7), "C-2026-");
+  EXPECT_EQ(reply.Header("Location"), "/api/v1/cases/" + reference);
+  EXPECT_EQ(body.at("status"), "received");
+  EXPECT_EQ(body.at("status_label"), "مستلمة");
+  EXPECT_EQ(body.at("kind"), "complaint");
+  EXPECT_EQ(body.at("received_at"), "2026-05-05T08:00:00.000Z");
+  EXPECT_EQ(body.at("access_code").as_string().size(), 14u);
+}
+
+TEST_F(ApiTest, TheBeneficiaryReadsTheCaseWithTheAccessCode) {
+  const json::value receipt = Post(kValidBody).Json();
+  const std::string reference(receipt.at("reference").as_string());
+  const std::string code(receipt.at("access_code").as_string());
+  const Reply reply = Send(bhttp::verb::get, "/api/v1/cases/" + reference, {},
+                           {{"X-Access-Code", code}, {"Accept-Language", "en"}});
+  ASSERT_EQ(reply.status, 200u) << reply.body;
+  const json::value view = reply.Json();
+  EXPECT_EQ(view.at("reference"), reference.c_str());
+  EXPECT_EQ(view.at("status_label"), "received");
+  EXPECT_EQ(view.at("subject"), "تأخر صرف المستخلص");
+  const auto& timeline = view.at("timeline").as_array();
+  ASSERT_EQ(timeline.size(), 1u);
+  EXPECT_EQ(timeline[0].at("type"), "received");
+  // The beneficiary's view carries no personal data and no staff identities.
+  EXPECT_EQ(reply.body.find("0551234567"), std::string::npos);
+  EXPECT_EQ(reply.body.find("+966551234567"), std::string::npos);
+  EXPECT_FALSE(view.as_object().contains("beneficiary"));
+}
+
+TEST_F(ApiTest, WrongCodeMissingCodeAndUnknownReferenceGetTheSame404) {
+  const json::value receipt = Post(kValidBody).Json();
+  const std::string reference(receipt.at("reference").as_string());
+  const std::string unknown = domain::Reference{'C', 2026, 999, 6}.ToString();
+  std::vector<Reply> replies = {
+      Send(bhttp::verb::get, "/api/v1/cases/" + reference, {}, {{"X-Access-Code", "2222-2222-2222"}}),
+      Send(bhttp::verb::get, "/api/v1/cases/" + reference),
+      Send(bhttp::verb::get, "/api/v1/cases/" + unknown, {},
+           {{"X-Access-Code", std::string(receipt.at("access_code").as_string())}}),
+  };
+  auto without_id = [](const Reply& reply) {
+    json::object body = reply.Json().as_object();
+    body.erase("request_id");
+    return body;
+  };
+  for (const Reply& reply : replies) {
+    EXPECT_EQ(reply.status, 404u);
+    EXPECT_EQ(reply.Header("Content-Type"), "application/problem+json");
+    EXPECT_EQ(without_id(reply), without_id(replies[0]));
+  }
+}
+
+TEST_F(ApiTest, AReferenceFailingItsCheckDigitIs400) {
+  std::string reference = domain::Reference{'C', 2026, 1, 6}.ToString();
+  reference.back() = reference.back() == '9' ? '0' : static_cast<char>(reference.back() + 1);
+  const Reply reply = Send(bhttp::verb::get, "/api/v1/cases/" + reference, {},
+                           {{"X-Access-Code", "2222-2222-2222"}});
+  EXPECT_EQ(reply.status, 400u);
+  EXPECT_EQ(reply.Json().at("code"), "malformed_reference");
+}
+
+TEST_F(ApiTest, MalformedJsonAndInvalidUtf8Are400) {
+  for (const std::string body : {std::string("{bad json"), std::string("{\"subject\":\"\xC3\x28\"}"),
+                                 std::string("[1,2,3]"), std::string("\"just a string\"")}) {
+    const Reply reply = Post(body);
+    EXPECT_EQ(reply.status, 400u) << body;
+    EXPECT_EQ(reply.Header("Content-Type"), "application/problem+json");
+    EXPECT_FALSE(reply.Json().at("request_id").as_string().empty());
+  }
+}
+
+TEST_F(ApiTest, AContentTypeOtherThanJsonIs415) {
+  const Reply reply = Send(bhttp::verb::post, "/api/v1/cases", kValidBody, {}, "text/plain");
+  EXPECT_EQ(reply.status, 415u);
+  const Reply with_charset =
+      Send(bhttp::verb::post, "/api/v1/cases", kValidBody, {}, "application/json; charset=utf-8");
+  EXPECT_EQ(with_charset.status, 201u);
+}
+
+TEST_F(ApiTest, ABodyOverOneMebibyteIs413AndTheServerKeepsServing) {
+  std::string big(1024 * 1024 + 1, ' ');
+  big.front() = '{';
+  big.back() = '}';
+  const Reply reply = Post(big);
+  EXPECT_EQ(reply.status, 413u);
+  EXPECT_EQ(reply.Json().at("code"), "payload_too_large");
+  EXPECT_EQ(Post(kValidBody).status, 201u);
+}
+
+TEST_F(ApiTest, InvalidFieldsAre422NamingEachField) {
+  json::object body = json::parse(kValidBody).as_object();
+  body["kind"] = "complain";
+  body["description"] = std::string(20001, 'x');
+  body["beneficiary"].as_object()["email"] = "not-an-email";
+  body["beneficiary"].as_object()["name"] = 42;
+  body["surprise"] = true;
+  const Reply reply = Post(json::serialize(body), {{"Accept-Language", "en"}});
+  ASSERT_EQ(reply.status, 422u) << reply.body;
+  const auto fields = Fields(reply);
+  for (const char* field : {"kind", "description", "beneficiary.email", "beneficiary.name",
+                            "surprise"}) {
+    EXPECT_NE(std::find(fields.begin(), fields.end(), field), fields.end()) << field;
+  }
+  const json::value problem = reply.Json();
+  for (const auto& e : problem.at("errors").as_array()) {
+    if (e.at("field") == "description") {
+      EXPECT_EQ(e.at("message"), "Longer than the limit of 20000 characters");
+    }
+  }
+}
+
+TEST_F(ApiTest, ErrorsAreInArabicByDefaultAndEnglishOnRequest) {
+  const Reply arabic = Post("{}");
+  const Reply english = Post("{}", {{"Accept-Language", "en-US,en;q=0.9"}});
+  ASSERT_EQ(arabic.status, 422u);
+  EXPECT_EQ(arabic.Json().at("title"), "بعض الحقول غير صحيحة؛ راجع قائمة الأخطاء");
+  EXPECT_EQ(arabic.Header("Content-Language"), "ar");
+  EXPECT_EQ(english.Json().at("title"), "Some fields are not valid; see the list of errors");
+  EXPECT_EQ(english.Header("Content-Language"), "en");
+}
+
+TEST_F(ApiTest, RejectedInputChangesNothing) {
+  for (int i = 0; i < 20; ++i) Post(R"({"kind":"complaint"})");
+  EXPECT_EQ(Post("{bad").status, 400u);
+  const json::value receipt = Post(kValidBody).Json();
+  // The first accepted case still gets the first number: nothing was stored before it.
+  const std::string first = domain::Reference{'C', 2026, 1, 6}.ToString();
+  EXPECT_EQ(receipt.at("reference"), first.c_str());
+}
+
+TEST_F(ApiTest, UnknownRoutesAre404AndWrongMethods405WithAllow) {
+  EXPECT_EQ(Send(bhttp::verb::get, "/nowhere").status, 404u);
+  const Reply reply = Send(bhttp::verb::delete_, "/api/v1/cases");
+  EXPECT_EQ(reply.status, 405u);
+  EXPECT_EQ(reply.Header("Allow"), "POST");
+}
+
+TEST_F(ApiTest, AStorageFailureIs503AndTheServerRecovers) {
+  store_.FailWrites(true);
+  const Reply failed = Post(kValidBody);
+  EXPECT_EQ(failed.status, 503u);
+  EXPECT_EQ(failed.Json().at("code"), "storage_unavailable");
+  EXPECT_EQ(failed.Header("Retry-After"), "1");
+  store_.FailWrites(false);
+  EXPECT_EQ(Post(kValidBody).status, 201u);
+}
+
+TEST_F(ApiTest, EchoesAClientRequestIdAndLogsOneLinePerRequest) {
+  const Reply reply = Send(bhttp::verb::get, "/healthz", {}, {{"X-Request-Id", "trace-abc.123"}});
+  EXPECT_EQ(reply.Header("X-Request-Id"), "trace-abc.123");
+  const Reply generated = Send(bhttp::verb::get, "/healthz", {}, {{"X-Request-Id", "bad id!"}});
+  EXPECT_NE(generated.Header("X-Request-Id"), "bad id!");
+  EXPECT_EQ(generated.Header("X-Request-Id").size(), 16u);
+  Post(kValidBody);
+  // The access log line is written after the response; give the server a moment.
+  for (int i = 0; i < 100 && log_.Lines().size() < 3; ++i) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(5));
+  }
+  const auto lines = log_.Lines();
+  ASSERT_EQ(lines.size(), 3u);
+  EXPECT_EQ(lines[0].request_id, "trace-abc.123");
+  EXPECT_EQ(lines[0].path, "/healthz");
+  EXPECT_EQ(lines[2].method, "POST");
+  EXPECT_EQ(lines[2].status, 201u);
+}
+
+TEST_F(ApiTest, ConcurrentSubmissionsGetDistinctReferences) {
+  std::vector<std::thread> clients;
+  std::mutex mutex;
+  std::set<std::string> references;
+  for (int t = 0; t < 8; ++t) {
+    clients.emplace_back([&] {
+      for (int i = 0; i < 10; ++i) {
+        const Reply reply = Post(kValidBody);
+        ASSERT_EQ(reply.status, 201u);
+        std::lock_guard lock(mutex);
+        references.insert(std::string(reply.Json().at("reference").as_string()));
+      }
+    });
+  }
+  for (auto& c : clients) c.join();
+  EXPECT_EQ(references.size(), 80u);
+}
+
+}  // namespace
+}  // namespace shakwa::http

@@ -1,0 +1,113 @@
+#include "main/settings.hpp"
+
+#include <gtest/gtest.h>
+
+#include <fstream>
+
+#include "support/store_helpers.hpp"
+
+namespace shakwa::main {
+namespace {
+
+class SettingsTest : public ::testing::Test {
+ protected:
+  std::filesystem::path File(const std::string& toml) {
+    const auto path = dir_.path() / "shakwa.toml";
+    std::ofstream(path) << toml;
+    return path;
+  }
+  // The message of the SettingsError that loading throws, or "" if none.
+  static std::string ErrorOf(const SettingsSources& sources) {
+    try {
+      LoadSettings(sources);
+    } catch (const SettingsError& e) {
+      return e.what();
+    }
+    return "";
+  }
+  testing::TempDir dir_;
+};
+
+TEST_F(SettingsTest, DefaultsMatchTheDocumentation) {
+  const Settings s = LoadSettings({});
+  EXPECT_EQ(s.server.host, "127.0.0.1");
+  EXPECT_EQ(s.server.port, 8080);
+  EXPECT_EQ(s.storage.data_dir, "./var");
+  EXPECT_EQ(s.storage.kind, "sqlite");
+  EXPECT_EQ(s.server.max_body_bytes, 1 << 20);
+}
+
+TEST_F(SettingsTest, FileThenEnvironmentThenFlags) {
+  SettingsSources sources;
+  sources.file = File(R"([server]
+listen = "127.0.0.1:9000"
+threads = 3
+[storage]
+data_dir = "/srv/shakwa"
+[log]
+requests = false
+)");
+  Settings s = LoadSettings(sources);
+  EXPECT_EQ(s.server.port, 9000);
+  EXPECT_EQ(s.server.threads, 3);
+  EXPECT_EQ(s.storage.data_dir, "/srv/shakwa");
+  EXPECT_FALSE(s.log.requests);
+
+  sources.environment = {{"SHAKWA_SERVER_LISTEN", "[::1]:9100"}, {"SHAKWA_SERVER_THREADS", "4"}};
+  s = LoadSettings(sources);
+  EXPECT_EQ(s.server.host, "::1");
+  EXPECT_EQ(s.server.port, 9100);
+  EXPECT_EQ(s.server.threads, 4);
+
+  sources.listen = "0.0.0.0:9200";
+  sources.data_dir = "/tmp/elsewhere";
+  s = LoadSettings(sources);
+  EXPECT_EQ(s.server.host, "0.0.0.0");
+  EXPECT_EQ(s.server.port, 9200);
+  EXPECT_EQ(s.storage.data_dir, "/tmp/elsewhere");
+}
+
+TEST_F(SettingsTest, ABadValueNamesTheKeyItsSourceAndTheProblem) {
+  SettingsSources sources;
+  sources.environment = {{"SHAKWA_SERVER_THREADS", "0"}};
+  EXPECT_EQ(ErrorOf(sources),
+            "configuration error: [server] threads (SHAKWA_SERVER_THREADS): 0 is out of range "
+            "(1 to 64)");
+  sources.environment = {{"SHAKWA_STORAGE_READERS", "many"}};
+  EXPECT_NE(ErrorOf(sources).find("[storage] readers (SHAKWA_STORAGE_READERS): \"many\" is not a "
+                                  "whole number"),
+            std::string::npos);
+  sources.environment = {{"SHAKWA_SERVER_LISTEN", "localhost"}};
+  EXPECT_NE(ErrorOf(sources).find("[server] listen"), std::string::npos);
+  sources.environment = {{"SHAKWA_STORAGE_KIND", "oracle"}};
+  EXPECT_NE(ErrorOf(sources).find("[storage] kind"), std::string::npos);
+}
+
+TEST_F(SettingsTest, ABadFileNamesTheKeyOrTheLine) {
+  SettingsSources sources;
+  sources.file = File("[server]\nthreads = \"two\"\n");
+  EXPECT_NE(ErrorOf(sources).find("[server] threads"), std::string::npos) << ErrorOf(sources);
+  EXPECT_NE(ErrorOf(sources).find("must be a whole number"), std::string::npos);
+  sources.file = File("[server]\nthreds = 2\n");
+  EXPECT_NE(ErrorOf(sources).find("unknown key [server] threds"), std::string::npos);
+  sources.file = File("[sever]\nthreads = 2\n");
+  EXPECT_NE(ErrorOf(sources).find("unknown section [sever]"), std::string::npos);
+  sources.file = File("[server\nthreads = 2\n");
+  EXPECT_NE(ErrorOf(sources).find("line 1"), std::string::npos) << ErrorOf(sources);
+  sources.file = dir_.path() / "missing.toml";
+  EXPECT_NE(ErrorOf(sources).find("no such file"), std::string::npos);
+}
+
+TEST_F(SettingsTest, EveryKeyInTheExampleFileIsAccepted) {
+  // docs/shakwa.example.toml documents every key with its default; it must always load.
+  SettingsSources sources;
+  sources.file = std::filesystem::path(SHAKWA_SOURCE_DIR) / "docs" / "shakwa.example.toml";
+  const Settings s = LoadSettings(sources);
+  const Settings defaults = LoadSettings({});
+  EXPECT_EQ(s.server.port, defaults.server.port);
+  EXPECT_EQ(s.storage.max_batch, defaults.storage.max_batch);
+  EXPECT_EQ(s.reference.sequence_digits, defaults.reference.sequence_digits);
+}
+
+}  // namespace
+}  // namespace shakwa::main

@@ -1,0 +1,82 @@
+// Test doubles for the application's ports: a clock the test sets, deterministic randomness, and
+// a hasher whose output is easy to reason about. For unit tests of the logic only; the real
+// adapters are tested against real libraries.
+#pragma once
+
+#include <atomic>
+#include <cstring>
+#include <mutex>
+#include <random>
+
+#include "app/ports/clock.hpp"
+#include "app/ports/secrets.hpp"
+#include "domain/time.hpp"
+
+namespace shakwa::testing {
+
+class FakeClock final : public app::Clock {
+ public:
+  explicit FakeClock(domain::Instant now) : now_(now) {}
+  domain::Instant Now() const override {
+    std::lock_guard lock(mutex_);
+    return now_;
+  }
+  void Set(domain::Instant now) {
+    std::lock_guard lock(mutex_);
+    now_ = now;
+  }
+
+ private:
+  mutable std::mutex mutex_;
+  domain::Instant now_;
+};
+
+class SeededRandom final : public app::RandomSource {
+ public:
+  explicit SeededRandom(std::uint64_t seed = 42) : generator_(seed) {}
+  void Fill(std::span<std::uint8_t> bytes) override {
+    std::lock_guard lock(mutex_);
+    for (auto& b : bytes) b = static_cast<std::uint8_t>(generator_());
+  }
+
+ private:
+  std::mutex mutex_;
+  std::mt19937_64 generator_;
+};
+
+// Not a real hash: the code's bytes, reversed and salted, so that tests can see the stored value
+// is not the code itself while still predicting it.
+class PlainHasher final : public app::AccessCodeHasher {
+ public:
+  app::AccessCodeHash Hash(std::string_view code) const override {
+    app::AccessCodeHash out{};
+    for (std::size_t i = 0; i < code.size() && i < out.size(); ++i) {
+      out[out.size() - 1 - i] = static_cast<std::uint8_t>(code[i] ^ 0x5A);
+    }
+    return out;
+  }
+  bool Matches(std::string_view code, const app::AccessCodeHash& stored) const override {
+    return Hash(code) == stored;
+  }
+};
+
+// A plaintext "cipher" that still honours associated data, for tests that are not about
+// cryptography.
+class PlainCipher final : public app::FieldCipher {
+ public:
+  std::string Seal(std::string_view plaintext, std::string_view associated) const override {
+    return std::string(associated) + '\0' + std::string(plaintext);
+  }
+  std::optional<std::string> Open(std::string_view sealed,
+                                  std::string_view associated) const override {
+    if (sealed.size() <= associated.size() || sealed.substr(0, associated.size()) != associated ||
+        sealed[associated.size()] != '\0') {
+      return std::nullopt;
+    }
+    return std::string(sealed.substr(associated.size() + 1));
+  }
+};
+
+inline domain::Instant At(std::string_view iso) { return *domain::ParseIso8601(iso); }
+
+}  // namespace shakwa::testing
