@@ -93,33 +93,34 @@ T Take(shakwa::domain::Result<T> result, std::string_view what) {
 
 class Inserter {
  public:
-  Inserter(const fs::path& path, Row row) : db_(Take(Connection::Open(path, false), "open")),
-                                            row_(std::move(row)) {
+  Inserter(const fs::path& path, Row row)
+      : db_(Take(Connection::Open(path, false), "open")), row_(std::move(row)) {
     begin_.emplace(Take(db_.Prepare("BEGIN IMMEDIATE"), "prepare"));
     commit_.emplace(Take(db_.Prepare("COMMIT"), "prepare"));
-    next_sequence_.emplace(Take(
-        db_.Prepare("INSERT INTO reference_sequences (year, last_value) VALUES (?, 1) "
-                    "ON CONFLICT (year) DO UPDATE SET last_value = last_value + 1 "
-                    "RETURNING last_value"),
-        "prepare"));
-    insert_case_.emplace(Take(
-        db_.Prepare("INSERT INTO cases (reference, reference_year, reference_sequence, "
-                    "kind, status, channel, received_at, recorded_at, recorded_by_kind, "
-                    "recorded_by_id, beneficiary_kind, beneficiary_name_sealed, "
-                    "beneficiary_email_sealed, beneficiary_mobile_sealed, "
-                    "beneficiary_national_id_sealed, beneficiary_organization, "
-                    "representative_name_sealed, representative_capacity, "
-                    "representative_email_sealed, representative_mobile_sealed, "
-                    "category, subcategory, about, subject, description, remedy_sought, "
-                    "language, preferred_channel, consent_notice_shown, vulnerable, "
-                    "escalation_level, access_code_hash, version) VALUES (?, ?, ?, ?, "
-                    "?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, "
-                    "?, ?, ?, ?, ?, ?, ?)"),
-        "prepare"));
-    insert_event_.emplace(Take(
-        db_.Prepare("INSERT INTO case_events (case_id, occurred_at, type, visibility, "
-                    "actor_kind, actor_id, from_status, to_status) VALUES (?, ?, ?, ?, ?, ?, ?, ?)"),
-        "prepare"));
+    next_sequence_.emplace(
+        Take(db_.Prepare("INSERT INTO reference_sequences (year, last_value) VALUES (?, 1) "
+                         "ON CONFLICT (year) DO UPDATE SET last_value = last_value + 1 "
+                         "RETURNING last_value"),
+             "prepare"));
+    insert_case_.emplace(
+        Take(db_.Prepare("INSERT INTO cases (reference, reference_year, reference_sequence, "
+                         "kind, status, channel, received_at, recorded_at, recorded_by_kind, "
+                         "recorded_by_id, beneficiary_kind, beneficiary_name_sealed, "
+                         "beneficiary_email_sealed, beneficiary_mobile_sealed, "
+                         "beneficiary_national_id_sealed, beneficiary_organization, "
+                         "representative_name_sealed, representative_capacity, "
+                         "representative_email_sealed, representative_mobile_sealed, "
+                         "category, subcategory, about, subject, description, remedy_sought, "
+                         "language, preferred_channel, consent_notice_shown, vulnerable, "
+                         "escalation_level, access_code_hash, version) VALUES (?, ?, ?, ?, "
+                         "?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, "
+                         "?, ?, ?, ?, ?, ?, ?)"),
+             "prepare"));
+    insert_event_.emplace(
+        Take(db_.Prepare(
+                 "INSERT INTO case_events (case_id, occurred_at, type, visibility, "
+                 "actor_kind, actor_id, from_status, to_status) VALUES (?, ?, ?, ?, ?, ?, ?, ?)"),
+             "prepare"));
   }
 
   // One durable transaction of `rows` cases.
@@ -137,8 +138,8 @@ class Inserter {
   }
 
   void InsertCase() {
-    const auto now = std::chrono::time_point_cast<std::chrono::milliseconds>(
-        std::chrono::system_clock::now());
+    const auto now =
+        std::chrono::time_point_cast<std::chrono::milliseconds>(std::chrono::system_clock::now());
     const std::int64_t millis = now.time_since_epoch().count();
     const int year = shakwa::domain::YearAt(now, shakwa::domain::kRiyadhOffset);
 

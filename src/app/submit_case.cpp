@@ -4,8 +4,8 @@
 
 namespace shakwa::app {
 
-SubmitCase::SubmitCase(Settings settings, Store& store, const Clock& clock,
-                       RandomSource& random, const AccessCodeHasher& hasher,
+SubmitCase::SubmitCase(Settings settings, Store& store, const Clock& clock, RandomSource& random,
+                       const AccessCodeHasher& hasher,
                        std::shared_ptr<const domain::CategoryCatalogue> categories)
     : settings_(std::move(settings)),
       store_(store),

@@ -37,8 +37,7 @@ class SubmitCase {
              std::shared_ptr<const domain::CategoryCatalogue> categories);
 
   // Calls done exactly once: at once with the validation errors, or after the commit.
-  void Submit(const domain::IntakeForm& form, const domain::Actor& recorded_by,
-              Done done) const;
+  void Submit(const domain::IntakeForm& form, const domain::Actor& recorded_by, Done done) const;
 
  private:
   Settings settings_;

@@ -28,10 +28,12 @@ Key Derive(const Key& master, std::uint64_t id) {
 Key FromHex(const std::string& hex, const std::string& where) {
   Key key{};
   std::size_t written = 0;
-  if (hex.size() != 64 || sodium_hex2bin(key.data(), key.size(), hex.data(), hex.size(), nullptr,
-                                         &written, nullptr) != 0 ||
+  if (hex.size() != 64 ||
+      sodium_hex2bin(key.data(), key.size(), hex.data(), hex.size(), nullptr, &written, nullptr) !=
+          0 ||
       written != key.size()) {
-    throw std::runtime_error(where + ": the master key must be 64 hexadecimal characters (32 bytes)");
+    throw std::runtime_error(where +
+                             ": the master key must be 64 hexadecimal characters (32 bytes)");
   }
   return key;
 }
@@ -72,8 +74,12 @@ Key LoadMasterKey(const KeySource& source) {
   return key;
 }
 
-SodiumRandom::SodiumRandom() { EnsureSodium(); }
-void SodiumRandom::Fill(std::span<std::uint8_t> bytes) { randombytes_buf(bytes.data(), bytes.size()); }
+SodiumRandom::SodiumRandom() {
+  EnsureSodium();
+}
+void SodiumRandom::Fill(std::span<std::uint8_t> bytes) {
+  randombytes_buf(bytes.data(), bytes.size());
+}
 
 SodiumAccessCodeHasher::SodiumAccessCodeHasher(const Key& master)
     : key_(Derive(master, kAccessCodeSubkey)) {}
@@ -93,8 +99,7 @@ bool SodiumAccessCodeHasher::Matches(std::string_view code,
 
 SodiumFieldCipher::SodiumFieldCipher(const Key& master) : key_(Derive(master, kFieldSubkey)) {}
 
-std::string SodiumFieldCipher::Seal(std::string_view plaintext,
-                                    std::string_view associated) const {
+std::string SodiumFieldCipher::Seal(std::string_view plaintext, std::string_view associated) const {
   constexpr std::size_t kNonce = crypto_aead_xchacha20poly1305_ietf_NPUBBYTES;
   constexpr std::size_t kTag = crypto_aead_xchacha20poly1305_ietf_ABYTES;
   std::string out(1 + kNonce + plaintext.size() + kTag, '\0');

@@ -162,8 +162,7 @@ Result<Case> ValidateIntake(const IntakeForm& form, const CategoryCatalogue& cat
   if (kind) c.kind = *kind;
 
   if (const auto channel = Choice<Channel>(findings, "channel", form.channel, true)) {
-    if (std::find(rules.channels.begin(), rules.channels.end(), *channel) ==
-        rules.channels.end()) {
+    if (std::find(rules.channels.begin(), rules.channels.end(), *channel) == rules.channels.end()) {
       std::string open;
       for (Channel allowed : rules.channels) {
         if (!open.empty()) open += ", ";
@@ -195,8 +194,8 @@ Result<Case> ValidateIntake(const IntakeForm& form, const CategoryCatalogue& cat
         !findings.Reported("beneficiary.mobile")) {
       findings.Add("beneficiary.email", MessageId::kEmailOrMobileRequired);
     }
-    if (auto id = Text(findings, "beneficiary.national_id", b.national_id, limits.national_id,
-                       false)) {
+    if (auto id =
+            Text(findings, "beneficiary.national_id", b.national_id, limits.national_id, false)) {
       std::string normalized = NormalizeDigits(*id);
       if (beneficiary_kind == BeneficiaryKind::kIndividual &&
           !(normalized.size() == 10 && IsAsciiDigits(normalized) &&
@@ -208,8 +207,8 @@ Result<Case> ValidateIntake(const IntakeForm& form, const CategoryCatalogue& cat
     }
     const bool organization_required =
         beneficiary_kind && *beneficiary_kind != BeneficiaryKind::kIndividual;
-    if (auto org = Text(findings, "beneficiary.organization", b.organization,
-                        limits.organization, false)) {
+    if (auto org = Text(findings, "beneficiary.organization", b.organization, limits.organization,
+                        false)) {
       c.beneficiary.organization = std::move(*org);
     } else if (organization_required && !findings.Reported("beneficiary.organization")) {
       findings.Add("beneficiary.organization", MessageId::kOrganizationRequired);
@@ -248,8 +247,7 @@ Result<Case> ValidateIntake(const IntakeForm& form, const CategoryCatalogue& cat
       const std::string prefix = "related_transactions[" + std::to_string(i) + "].";
       const auto& t = form.related_transactions[i];
       const auto type = Choice<TransactionType>(findings, prefix + "type", t.type, true);
-      auto number =
-          Text(findings, prefix + "number", t.number, limits.transaction_number, true);
+      auto number = Text(findings, prefix + "number", t.number, limits.transaction_number, true);
       if (type && number) {
         c.related_transactions.push_back(RelatedTransaction{*type, NormalizeDigits(*number)});
       }
@@ -274,10 +272,10 @@ Result<Case> ValidateIntake(const IntakeForm& form, const CategoryCatalogue& cat
       Choice<ContactChannel>(findings, "preferred_channel", form.preferred_channel, false);
   if (c.preferred_channel) {
     const bool wants_email = *c.preferred_channel == ContactChannel::kEmail;
-    const bool has = wants_email ? c.beneficiary.email.has_value()
-                                 : c.beneficiary.mobile.has_value();
-    const bool contact_in_error = findings.Reported(wants_email ? "beneficiary.email"
-                                                                : "beneficiary.mobile");
+    const bool has =
+        wants_email ? c.beneficiary.email.has_value() : c.beneficiary.mobile.has_value();
+    const bool contact_in_error =
+        findings.Reported(wants_email ? "beneficiary.email" : "beneficiary.mobile");
     if (!has && !contact_in_error) {
       findings.Add("preferred_channel", MessageId::kPreferredChannelNeedsContact,
                    wants_email ? "email" : "mobile");

@@ -20,9 +20,13 @@ struct Rule {
 const std::array<Rule, 12> kRules = {{
     {CaseAction::kAssess, "assess", {S::kReceived, S::kAssessed}, S::kAssessed},
     {CaseAction::kStartWork, "start_work", {S::kAssessed}, S::kInProgress},
-    {CaseAction::kRequestInformation, "request_information", {S::kInProgress},
+    {CaseAction::kRequestInformation,
+     "request_information",
+     {S::kInProgress},
      S::kAwaitingBeneficiary},
-    {CaseAction::kReceiveInformation, "receive_information", {S::kAwaitingBeneficiary},
+    {CaseAction::kReceiveInformation,
+     "receive_information",
+     {S::kAwaitingBeneficiary},
      S::kInProgress},
     {CaseAction::kResolve, "resolve", {S::kInProgress}, S::kResolved},
     {CaseAction::kAccept, "accept", {S::kResolved}, S::kClosed},
@@ -41,10 +45,18 @@ const std::array<Rule, 12> kRules = {{
 }};
 
 constexpr std::array kActions = {
-    CaseAction::kAssess,          CaseAction::kStartWork, CaseAction::kRequestInformation,
-    CaseAction::kReceiveInformation, CaseAction::kResolve, CaseAction::kAccept,
-    CaseAction::kClose,           CaseAction::kCloseAfterGrace, CaseAction::kAppeal,
-    CaseAction::kReject,          CaseAction::kWithdraw,  CaseAction::kMerge,
+    CaseAction::kAssess,
+    CaseAction::kStartWork,
+    CaseAction::kRequestInformation,
+    CaseAction::kReceiveInformation,
+    CaseAction::kResolve,
+    CaseAction::kAccept,
+    CaseAction::kClose,
+    CaseAction::kCloseAfterGrace,
+    CaseAction::kAppeal,
+    CaseAction::kReject,
+    CaseAction::kWithdraw,
+    CaseAction::kMerge,
 };
 
 const Rule& RuleFor(CaseAction action) {
@@ -56,17 +68,21 @@ const Rule& RuleFor(CaseAction action) {
 
 }  // namespace
 
-std::string_view NameOf(CaseAction action) { return RuleFor(action).name; }
-std::span<const CaseAction> AllCaseActions() { return kActions; }
+std::string_view NameOf(CaseAction action) {
+  return RuleFor(action).name;
+}
+std::span<const CaseAction> AllCaseActions() {
+  return kActions;
+}
 
 Result<CaseStatus> NextStatus(CaseStatus from, CaseAction action) {
   const Rule& rule = RuleFor(action);
   for (CaseStatus allowed : rule.from) {
     if (allowed == from) return rule.to;
   }
-  Error error = Error::Of(ErrorCode::kConflict, MessageId::kForbiddenTransition,
-                          std::string(NameOf(action)) + " is not allowed from " +
-                              std::string(NameOf(from)));
+  Error error =
+      Error::Of(ErrorCode::kConflict, MessageId::kForbiddenTransition,
+                std::string(NameOf(action)) + " is not allowed from " + std::string(NameOf(from)));
   error.message_param = std::string(NameOf(from));
   return error;
 }

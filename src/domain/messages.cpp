@@ -51,7 +51,8 @@ constexpr std::array kMessages = {
     Sentence{MessageId::kUnknownCategory, "unknown_category", "تصنيف غير معروف؛ التصنيفات: {}",
              "Unknown category; the categories are: {}"},
     Sentence{MessageId::kControlCharacters, "control_characters",
-             "يحتوي النص على رموز تحكم غير مسموحة", "Contains control characters that are not allowed"},
+             "يحتوي النص على رموز تحكم غير مسموحة",
+             "Contains control characters that are not allowed"},
     Sentence{MessageId::kChannelNotPublic, "channel_not_public",
              "هذه القناة يسجلها موظفو مركز التواصل؛ القنوات المتاحة هنا: {}",
              "This channel is recorded by contact-centre staff; the channels open here are: {}"},
@@ -65,7 +66,8 @@ constexpr std::array kMessages = {
              "يرجى ذكر المعالجة التي تطلبها لهذه الشكوى",
              "Please say what remedy you are seeking for this complaint"},
     Sentence{MessageId::kValidationFailed, "validation_failed",
-             "بعض الحقول غير صحيحة؛ راجع قائمة الأخطاء", "Some fields are not valid; see the list of errors"},
+             "بعض الحقول غير صحيحة؛ راجع قائمة الأخطاء",
+             "Some fields are not valid; see the list of errors"},
     Sentence{MessageId::kMalformedJson, "malformed_json",
              "تعذرت قراءة الطلب: ليس JSON صحيحًا بترميز UTF-8",
              "The request could not be read: it is not valid JSON in UTF-8"},
@@ -80,7 +82,8 @@ constexpr std::array kMessages = {
              "نوع المحتوى غير مدعوم؛ أرسل application/json",
              "Unsupported content type; send application/json"},
     Sentence{MessageId::kPayloadTooLarge, "payload_too_large",
-             "حجم الطلب أكبر من الحد المسموح ({} بايت)", "The request is larger than the limit of {} bytes"},
+             "حجم الطلب أكبر من الحد المسموح ({} بايت)",
+             "The request is larger than the limit of {} bytes"},
     Sentence{MessageId::kCaseNotFound, "case_not_found",
              "لم نجد شكوى بهذا الرقم المرجعي ورمز الدخول",
              "No case was found with this reference number and access code"},
@@ -121,7 +124,9 @@ std::string Message(MessageId id, Language language, std::string_view param) {
   return out;
 }
 
-std::string_view MessageCode(MessageId id) { return Find(id).code; }
+std::string_view MessageCode(MessageId id) {
+  return Find(id).code;
+}
 
 // Exposed for the test that checks the table's order.
 bool MessageTableIsInOrder() {

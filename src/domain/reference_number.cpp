@@ -25,7 +25,9 @@ constexpr std::array<std::array<std::uint8_t, 10>, 10> kDamm = {{
 
 constexpr std::string_view kPrefixes = "CSRT";
 
-bool IsDigit(char c) { return c >= '0' && c <= '9'; }
+bool IsDigit(char c) {
+  return c >= '0' && c <= '9';
+}
 
 }  // namespace
 
@@ -37,8 +39,7 @@ int DammCheckDigit(std::string_view digits) {
 
 std::string Reference::CheckedDigits() const {
   char buffer[32];
-  std::snprintf(buffer, sizeof buffer, "%04d%0*lld", year, width,
-                static_cast<long long>(sequence));
+  std::snprintf(buffer, sizeof buffer, "%04d%0*lld", year, width, static_cast<long long>(sequence));
   return buffer;
 }
 
@@ -67,8 +68,7 @@ std::optional<Reference> ParseReference(std::string_view raw) {
     return std::nullopt;
   }
   const std::string_view year_digits = std::string_view(text).substr(2, 4);
-  const std::string_view sequence_digits =
-      std::string_view(text).substr(7, text.size() - 2 - 7);
+  const std::string_view sequence_digits = std::string_view(text).substr(7, text.size() - 2 - 7);
   const char check = text.back();
   if (sequence_digits.empty() || !IsDigit(check)) return std::nullopt;
   for (char c : year_digits) {

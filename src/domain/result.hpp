@@ -30,9 +30,9 @@ enum class ErrorCode {
   kPayloadTooLarge,       // a body over the limit
   kNotFound,              // no such thing, or not for you to know it exists
   kMethodNotAllowed,
-  kConflict,              // a stale version or a forbidden lifecycle transition
-  kUnavailable,           // storage cannot take the request now; safe to retry
-  kInternal,              // a bug; logged with the request id
+  kConflict,     // a stale version or a forbidden lifecycle transition
+  kUnavailable,  // storage cannot take the request now; safe to retry
+  kInternal,     // a bug; logged with the request id
 };
 
 // One failing field of an input, by its JSON path ("beneficiary.email").
@@ -47,9 +47,9 @@ struct FieldError {
 struct Error {
   ErrorCode code = ErrorCode::kInternal;
   MessageId message = MessageId::kInternalError;
-  std::string detail;               // for logs only
-  std::vector<FieldError> fields;   // for kInvalidInput
-  std::string message_param;        // substituted into message
+  std::string detail;              // for logs only
+  std::vector<FieldError> fields;  // for kInvalidInput
+  std::string message_param;       // substituted into message
 
   static Error Of(ErrorCode code, MessageId message, std::string detail = {}) {
     return Error{code, message, std::move(detail), {}, {}};
@@ -59,7 +59,7 @@ struct Error {
 template <typename T>
 class [[nodiscard]] Result {
  public:
-  Result(T value) : state_(std::move(value)) {}  // NOLINT(google-explicit-constructor)
+  Result(T value) : state_(std::move(value)) {}      // NOLINT(google-explicit-constructor)
   Result(Error error) : state_(std::move(error)) {}  // NOLINT(google-explicit-constructor)
 
   bool has_value() const { return state_.index() == 0; }

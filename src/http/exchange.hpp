@@ -23,8 +23,8 @@ std::string_view NameOf(Method method);
 
 struct Request {
   Method method = Method::kGet;
-  std::string path;   // without the query string
-  std::string query;  // after '?', undecoded
+  std::string path;                                          // without the query string
+  std::string query;                                         // after '?', undecoded
   std::vector<std::pair<std::string, std::string>> headers;  // names lower-cased
   std::string body;
   std::map<std::string, std::string, std::less<>> path_params;  // from "{name}" in the route

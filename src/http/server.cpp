@@ -193,7 +193,8 @@ class Session : public std::enable_shared_from_this<Session> {
     const std::string_view target = message.target();
     const auto question = target.find('?');
     request_.path = std::string(target.substr(0, question));
-    if (question != std::string_view::npos) request_.query = std::string(target.substr(question + 1));
+    if (question != std::string_view::npos)
+      request_.query = std::string(target.substr(question + 1));
     for (const auto& field : message) {
       std::string name(field.name_string());
       for (char& c : name) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
@@ -213,10 +214,9 @@ class Session : public std::enable_shared_from_this<Session> {
   Respond MakeResponder() {
     return [self = shared_from_this(), once = responded_](Response response) {
       if (once->exchange(true)) return;  // a second answer to one request is a bug; drop it
-      net::post(self->stream_.get_executor(),
-                [self, response = std::move(response)]() mutable {
-                  self->Write(std::move(response));
-                });
+      net::post(self->stream_.get_executor(), [self, response = std::move(response)]() mutable {
+        self->Write(std::move(response));
+      });
     };
   }
 
@@ -375,6 +375,8 @@ void Server::Shutdown() {
   net::post(impl_->ioc, [this] { impl_->BeginDrain(); });
 }
 
-bool Server::draining() const { return impl_->draining; }
+bool Server::draining() const {
+  return impl_->draining;
+}
 
 }  // namespace shakwa::http

@@ -25,8 +25,13 @@ std::vector<DemoCase> SeedDemoCases(app::Store& store, const app::SubmitCase& su
     f.remedy_sought = "صرف المستخلص وإفادتنا بسبب التأخير";
     f.language = "ar";
     f.consent_notice_shown = true;
-    f.beneficiary = F::BeneficiaryForm{"private", "مؤسسة البناء الحديث", "finance@example.com",
-                                       "0551234567", "1010123456", "مؤسسة البناء الحديث", {}};
+    f.beneficiary = F::BeneficiaryForm{"private",
+                                       "مؤسسة البناء الحديث",
+                                       "finance@example.com",
+                                       "0551234567",
+                                       "1010123456",
+                                       "مؤسسة البناء الحديث",
+                                       {}};
     f.related_transactions.push_back({"contract", "CT-2026-4471"});
     forms.push_back(std::move(f));
   }
@@ -40,8 +45,13 @@ std::vector<DemoCase> SeedDemoCases(app::Store& store, const app::SubmitCase& su
     f.remedy_sought = "Restore access for our officer";
     f.language = "en";
     f.consent_notice_shown = true;
-    f.beneficiary = F::BeneficiaryForm{"government", "Procurement Office", "procure@example.org",
-                                       {}, {}, "Ministry of Example Affairs", {}};
+    f.beneficiary = F::BeneficiaryForm{"government",
+                                       "Procurement Office",
+                                       "procure@example.org",
+                                       {},
+                                       {},
+                                       "Ministry of Example Affairs",
+                                       {}};
     forms.push_back(std::move(f));
   }
   {
@@ -53,8 +63,8 @@ std::vector<DemoCase> SeedDemoCases(app::Store& store, const app::SubmitCase& su
     f.description = "نقترح إرسال تذكير للموردين قبل موعد فتح العروض بيومين.";
     f.language = "ar";
     f.consent_notice_shown = true;
-    f.beneficiary = F::BeneficiaryForm{"individual", "سارة العتيبي", {}, "+966501112233",
-                                       {}, {}, {}};
+    f.beneficiary =
+        F::BeneficiaryForm{"individual", "سارة العتيبي", {}, "+966501112233", {}, {}, {}};
     forms.push_back(std::move(f));
   }
 
@@ -66,8 +76,8 @@ std::vector<DemoCase> SeedDemoCases(app::Store& store, const app::SubmitCase& su
                        [&done](domain::Result<app::Receipt> r) { done.set_value(std::move(r)); });
     auto result = receipt.get();
     if (result) {
-      out.push_back({result->recorded.reference.ToString(), result->access_code,
-                     result->recorded.subject});
+      out.push_back(
+          {result->recorded.reference.ToString(), result->access_code, result->recorded.subject});
     }
   }
   return out;

@@ -44,16 +44,15 @@ std::shared_ptr<spdlog::logger> MakeLogger(const Settings& settings) {
 }
 
 std::string Now() {
-  return domain::FormatIso8601(std::chrono::time_point_cast<std::chrono::milliseconds>(
-      std::chrono::system_clock::now()));
+  return domain::FormatIso8601(
+      std::chrono::time_point_cast<std::chrono::milliseconds>(std::chrono::system_clock::now()));
 }
 
 void LogEvent(spdlog::logger& logger, spdlog::level::level_enum level, std::string_view message,
               json::object fields = {}) {
   if (!logger.should_log(level)) return;
-  json::object line{{"ts", Now()},
-                    {"level", spdlog::level::to_string_view(level).data()},
-                    {"msg", message}};
+  json::object line{
+      {"ts", Now()}, {"level", spdlog::level::to_string_view(level).data()}, {"msg", message}};
   for (auto& [key, value] : fields) line[key] = value;
   logger.log(level, json::serialize(line));
 }
@@ -114,10 +113,10 @@ int Serve(const SettingsSources& sources, bool demo) {
   crypto::SodiumAccessCodeHasher hasher(key);
   crypto::SodiumFieldCipher cipher(key);
 
-  auto store = storage::sqlite::SqliteStore::Open(
-      {DatabasePath(settings), settings.storage.readers,
-       static_cast<std::size_t>(settings.storage.max_batch)},
-      cipher);
+  auto store =
+      storage::sqlite::SqliteStore::Open({DatabasePath(settings), settings.storage.readers,
+                                          static_cast<std::size_t>(settings.storage.max_batch)},
+                                         cipher);
   if (!store) {
     LogEvent(*logger, spdlog::level::critical, "storage unavailable",
              {{"detail", store.error().detail}});
@@ -139,16 +138,16 @@ int Serve(const SettingsSources& sources, bool demo) {
 
   SystemClock clock;
   app::SubmitCase submit_case(
-      app::SubmitCase::Settings{domain::IntakeRules{}, settings.reference.sequence_digits},
-      **store, clock, random, hasher,
+      app::SubmitCase::Settings{domain::IntakeRules{}, settings.reference.sequence_digits}, **store,
+      clock, random, hasher,
       std::make_shared<const domain::CategoryCatalogue>(std::move(categories)));
   app::ViewCaseAsBeneficiary view_case(**store, hasher);
 
   if (demo) {
     // Access codes are secrets and never go to the log; demo ones are shown on the terminal.
     for (const auto& line : SeedDemoCases(**store, submit_case)) {
-      std::cerr << "demo case " << line.reference << "  access code " << line.access_code
-                << "  " << line.subject << "\n";
+      std::cerr << "demo case " << line.reference << "  access code " << line.access_code << "  "
+                << line.subject << "\n";
     }
   }
 
@@ -171,7 +170,9 @@ int Serve(const SettingsSources& sources, bool demo) {
     return 1;
   }
   LogEvent(*logger, spdlog::level::info, "listening",
-           {{"address", settings.server.host}, {"port", *port}, {"version", kVersion},
+           {{"address", settings.server.host},
+            {"port", *port},
+            {"version", kVersion},
             {"data_dir", settings.storage.data_dir.string()}});
   logger->flush();
 

@@ -102,7 +102,9 @@ const std::vector<Key>& Keys() {
        Int(1024, 64 << 20, [](Settings& s, std::int64_t v) { s.server.max_body_bytes = v; })},
       {"server", "read_timeout_seconds", Type::kInteger,
        Int(1, 3600,
-           [](Settings& s, std::int64_t v) { s.server.read_timeout_seconds = static_cast<int>(v); })},
+           [](Settings& s, std::int64_t v) {
+             s.server.read_timeout_seconds = static_cast<int>(v);
+           })},
       {"server", "shutdown_grace_seconds", Type::kInteger,
        Int(0, 3600,
            [](Settings& s, std::int64_t v) {
@@ -125,7 +127,8 @@ const std::vector<Key>& Keys() {
       {"storage", "readers", Type::kInteger,
        Int(1, 64, [](Settings& s, std::int64_t v) { s.storage.readers = static_cast<int>(v); })},
       {"storage", "max_batch", Type::kInteger,
-       Int(1, 10000, [](Settings& s, std::int64_t v) { s.storage.max_batch = static_cast<int>(v); })},
+       Int(1, 10000,
+           [](Settings& s, std::int64_t v) { s.storage.max_batch = static_cast<int>(v); })},
       {"security", "key_file", Type::kString,
        [](Settings& s, const std::string& v) -> std::string {
          s.security.key_file = v;
@@ -165,9 +168,9 @@ void ApplyFile(Settings& settings, const std::filesystem::path& path) {
   }
   for (const auto& [section_name, section_node] : table) {
     const auto* section = section_node.as_table();
-    const bool known_section =
-        std::any_of(Keys().begin(), Keys().end(),
-                    [&](const Key& k) { return k.section == section_name.str(); });
+    const bool known_section = std::any_of(Keys().begin(), Keys().end(), [&](const Key& k) {
+      return k.section == section_name.str();
+    });
     if (!known_section || section == nullptr) {
       throw SettingsError("configuration error: " + path.string() + ": unknown section [" +
                           std::string(section_name.str()) +
@@ -240,7 +243,8 @@ Settings LoadSettings(const SettingsSources& sources) {
     }
   }
   if (sources.data_dir) {
-    if (sources.data_dir->empty()) throw SettingsError("configuration error: --data: must not be empty");
+    if (sources.data_dir->empty())
+      throw SettingsError("configuration error: --data: must not be empty");
     settings.storage.data_dir = *sources.data_dir;
   }
   return settings;

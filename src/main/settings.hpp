@@ -50,10 +50,10 @@ class SettingsError : public std::runtime_error {
 };
 
 struct SettingsSources {
-  std::optional<std::filesystem::path> file;        // --config
-  std::map<std::string, std::string> environment;   // SHAKWA_* variables
-  std::optional<std::string> listen;                // --listen HOST:PORT
-  std::optional<std::filesystem::path> data_dir;    // --data DIR
+  std::optional<std::filesystem::path> file;       // --config
+  std::map<std::string, std::string> environment;  // SHAKWA_* variables
+  std::optional<std::string> listen;               // --listen HOST:PORT
+  std::optional<std::filesystem::path> data_dir;   // --data DIR
 };
 
 // REQUIRES: nothing; throws SettingsError on any bad value.

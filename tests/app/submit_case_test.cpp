@@ -23,10 +23,11 @@ class SubmitCaseTest : public ::testing::Test {
 
   std::int64_t CountCases() {
     std::int64_t n = -1;
-    EXPECT_TRUE(store_.Read([&](ReadTransaction& tx) -> domain::Status {
-                        n = *tx.CountCases();
-                        return domain::Status::Ok();
-                      })
+    EXPECT_TRUE(store_
+                    .Read([&](ReadTransaction& tx) -> domain::Status {
+                      n = *tx.CountCases();
+                      return domain::Status::Ok();
+                    })
                     .ok());
     return n;
   }
@@ -36,7 +37,11 @@ class SubmitCaseTest : public ::testing::Test {
   testing::SeededRandom random_;
   testing::PlainHasher hasher_;
   SubmitCase submit_{
-      SubmitCase::Settings{}, store_, clock_, random_, hasher_,
+      SubmitCase::Settings{},
+      store_,
+      clock_,
+      random_,
+      hasher_,
       std::make_shared<const domain::CategoryCatalogue>(std::vector<domain::Category>(
           domain::DefaultCategories().begin(), domain::DefaultCategories().end()))};
 };

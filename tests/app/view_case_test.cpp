@@ -41,7 +41,11 @@ class ViewCaseTest : public ::testing::Test {
   testing::SeededRandom random_;
   testing::PlainHasher hasher_;
   SubmitCase submit_{
-      SubmitCase::Settings{}, counting_, clock_, random_, hasher_,
+      SubmitCase::Settings{},
+      counting_,
+      clock_,
+      random_,
+      hasher_,
       std::make_shared<const domain::CategoryCatalogue>(std::vector<domain::Category>(
           domain::DefaultCategories().begin(), domain::DefaultCategories().end()))};
   ViewCaseAsBeneficiary view_{counting_, hasher_};

@@ -62,8 +62,8 @@ TEST(AccessCode, NormalisesWhatPeopleType) {
 }
 
 TEST(AccessCode, RefusesWhatCannotBeACode) {
-  for (const char* text : {"", "K7QM", "K7QM-XHD3-9TWBX", "K0QM-XHD3-9TWB", "K7QM-XHD3-9TW!",
-                           "K1QM-XHD3-9TWB"}) {
+  for (const char* text :
+       {"", "K7QM", "K7QM-XHD3-9TWBX", "K0QM-XHD3-9TWB", "K7QM-XHD3-9TW!", "K1QM-XHD3-9TWB"}) {
     EXPECT_FALSE(NormalizeAccessCode(text).has_value()) << text;
   }
 }

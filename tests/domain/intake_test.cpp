@@ -23,8 +23,8 @@ IntakeForm ValidForm() {
   f.remedy_sought = "صرف المستخلص";
   f.language = "ar";
   f.consent_notice_shown = true;
-  f.beneficiary = IntakeForm::BeneficiaryForm{"individual", "علي", "Ali@Example.COM",
-                                              "055 123 4567", "1012345678", {}, {}};
+  f.beneficiary = IntakeForm::BeneficiaryForm{
+      "individual", "علي", "Ali@Example.COM", "055 123 4567", "1012345678", {}, {}};
   return f;
 }
 
@@ -62,7 +62,8 @@ TEST(ValidateIntake, ReportsEveryMissingRequiredFieldAtOnce) {
   ASSERT_FALSE(result.has_value());
   EXPECT_EQ(result.error().code, ErrorCode::kInvalidInput);
   const auto paths = Paths(result);
-  for (const char* path : {"kind", "channel", "beneficiary", "category", "subject", "description"}) {
+  for (const char* path :
+       {"kind", "channel", "beneficiary", "category", "subject", "description"}) {
     EXPECT_NE(std::find(paths.begin(), paths.end(), path), paths.end()) << path;
   }
 }
@@ -226,8 +227,8 @@ TEST(NormalizeMobile, AcceptsSaudiAndInternationalForms) {
   EXPECT_EQ(NormalizeMobile("00966551234567"), "+966551234567");
   EXPECT_EQ(NormalizeMobile("٠٥٥١٢٣٤٥٦٧"), "+966551234567");
   EXPECT_EQ(NormalizeMobile("+44 20 7946 0958"), "+442079460958");
-  for (const char* bad : {"", "12345", "+966112345678", "0112345678", "05512345678", "+0123456789",
-                          "055-123-456x"}) {
+  for (const char* bad :
+       {"", "12345", "+966112345678", "0112345678", "05512345678", "+0123456789", "055-123-456x"}) {
     EXPECT_FALSE(NormalizeMobile(bad).has_value()) << bad;
   }
 }

@@ -60,8 +60,8 @@ TEST(Lifecycle, TerminalStatusesTakeNoAction) {
       EXPECT_FALSE(NextStatus(status, action).has_value()) << NameOf(status);
     }
   }
-  for (S status : {S::kReceived, S::kAssessed, S::kInProgress, S::kAwaitingBeneficiary,
-                   S::kResolved}) {
+  for (S status :
+       {S::kReceived, S::kAssessed, S::kInProgress, S::kAwaitingBeneficiary, S::kResolved}) {
     EXPECT_FALSE(IsTerminal(status));
   }
 }

@@ -62,8 +62,9 @@ TEST(DammCheckDigit, DetectsEverySingleDigitErrorAndAdjacentSwapOnReferenceLengt
 TEST(Reference, PrintsPrefixYearPaddedSequenceAndCheckDigit) {
   Reference r{'C', 2026, 123, 6};
   EXPECT_EQ(r.CheckedDigits(), "2026000123");
-  EXPECT_EQ(r.ToString(),
-            "C-2026-000123-" + std::string(1, static_cast<char>('0' + DammCheckDigit("2026000123"))));
+  EXPECT_EQ(
+      r.ToString(),
+      "C-2026-000123-" + std::string(1, static_cast<char>('0' + DammCheckDigit("2026000123"))));
 }
 
 TEST(Reference, SequenceLongerThanTheWidthIsPrintedInFull) {
@@ -109,9 +110,9 @@ TEST(ParseReference, RefusesAWrongCheckDigit) {
 }
 
 TEST(ParseReference, RefusesMalformedShapes) {
-  for (const char* text : {"", "C", "C-2026", "C-2026-000123", "X-2026-000123-4",
-                           "C-26-000123-4", "C-2026--4", "C-2026-00a123-4", "C 2026 000123 4",
-                           "C-2026-000123-44", "C-2026-0001234567890123-4"}) {
+  for (const char* text :
+       {"", "C", "C-2026", "C-2026-000123", "X-2026-000123-4", "C-26-000123-4", "C-2026--4",
+        "C-2026-00a123-4", "C 2026 000123 4", "C-2026-000123-44", "C-2026-0001234567890123-4"}) {
     EXPECT_FALSE(ParseReference(text).has_value()) << text;
   }
 }

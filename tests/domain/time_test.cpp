@@ -12,7 +12,8 @@ TEST(Iso8601, FormatsUtcWithMilliseconds) {
 
 TEST(Iso8601, AppliesOffsets) {
   EXPECT_EQ(FormatIso8601(*ParseIso8601("2026-12-01T13:10:54+03:00")), "2026-12-01T10:10:54.000Z");
-  EXPECT_EQ(FormatIso8601(*ParseIso8601("2026-12-01T05:10:54.5-05:00")), "2026-12-01T10:10:54.500Z");
+  EXPECT_EQ(FormatIso8601(*ParseIso8601("2026-12-01T05:10:54.5-05:00")),
+            "2026-12-01T10:10:54.500Z");
 }
 
 TEST(Iso8601, RefusesAmbiguousOrImpossibleInstants) {

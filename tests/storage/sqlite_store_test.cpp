@@ -89,7 +89,9 @@ TEST_F(SqliteStoreTest, ConcurrentWritesShareOneCommit) {
           if (!id) return std::move(id).error();
           return domain::Status::Ok();
         },
-        [&done, i](domain::Status s) { done[static_cast<std::size_t>(i)].set_value(std::move(s)); });
+        [&done, i](domain::Status s) {
+          done[static_cast<std::size_t>(i)].set_value(std::move(s));
+        });
   }
   queued.count_down();
   EXPECT_TRUE(first_done.get_future().get().ok());

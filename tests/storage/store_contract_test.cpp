@@ -20,17 +20,14 @@ using testing::WriteSync;
 
 struct Backend {
   std::string name;
-  std::function<std::shared_ptr<app::Store>(const std::filesystem::path&,
-                                            const app::FieldCipher&)>
+  std::function<std::shared_ptr<app::Store>(const std::filesystem::path&, const app::FieldCipher&)>
       open;
 };
 
 std::vector<Backend> Backends() {
   return {
-      {"memory",
-       [](const std::filesystem::path&, const app::FieldCipher&) {
-         return std::make_shared<memory::MemoryStore>();
-       }},
+      {"memory", [](const std::filesystem::path&,
+                    const app::FieldCipher&) { return std::make_shared<memory::MemoryStore>(); }},
       {"sqlite",
        [](const std::filesystem::path& dir, const app::FieldCipher& cipher) {
          auto store = sqlite::SqliteStore::Open({dir / "shakwa.db", 2, 64}, cipher);

@@ -77,6 +77,8 @@ class PlainCipher final : public app::FieldCipher {
   }
 };
 
-inline domain::Instant At(std::string_view iso) { return *domain::ParseIso8601(iso); }
+inline domain::Instant At(std::string_view iso) {
+  return *domain::ParseIso8601(iso);
+}
 
 }  // namespace shakwa::testing

@@ -15,7 +15,11 @@ inline domain::IntakeForm ValidIntakeForm() {
   f.remedy_sought = "صرف المستخلص";
   f.language = "ar";
   f.beneficiary = domain::IntakeForm::BeneficiaryForm{
-      "private", "مؤسسة البناء", "finance@example.com", "0551234567", "1010123456",
+      "private",
+      "مؤسسة البناء",
+      "finance@example.com",
+      "0551234567",
+      "1010123456",
       "مؤسسة البناء الحديث",
       domain::IntakeForm::RepresentativeForm{"خالد", "مدير مالي", "khalid@example.com", {}}};
   f.related_transactions = {{"contract", "CT-2026-4471"}, {"invoice", "INV-9"}};

@@ -665,7 +665,10 @@ def verify_readable(port, acked, workers=8):
 
 def _check_view(r, reference, subject):
     if r.status != 200:
-        return "status %d: %r" % (r.status, r.body[:300])
+        try:
+            return "status %d (%s)" % (r.status, r.json().get("code"))
+        except ValueError:
+            return "status %d: %r" % (r.status, r.body[:200])
     try:
         v = r.json()
     except ValueError:

@@ -83,9 +83,9 @@ domain::IntakeForm DecodeIntake(const json::object& body) {
   domain::IntakeForm form;
   auto& errors = form.shape_errors;
   ObjectReader top(body, "", errors,
-                   {"kind", "channel", "category", "subcategory", "about", "subject",
-                    "description", "remedy_sought", "language", "preferred_channel",
-                    "beneficiary", "related_transactions", "consent_notice_shown", "vulnerable"});
+                   {"kind", "channel", "category", "subcategory", "about", "subject", "description",
+                    "remedy_sought", "language", "preferred_channel", "beneficiary",
+                    "related_transactions", "consent_notice_shown", "vulnerable"});
   form.kind = top.String("kind");
   form.channel = top.String("channel");
   form.category = top.String("category");
@@ -99,12 +99,12 @@ domain::IntakeForm DecodeIntake(const json::object& body) {
   form.consent_notice_shown = top.Bool("consent_notice_shown");
   form.vulnerable = top.Bool("vulnerable");
 
-  const bool beneficiary_present = body.if_contains("beneficiary") != nullptr &&
-                                   !body.at("beneficiary").is_null();
+  const bool beneficiary_present =
+      body.if_contains("beneficiary") != nullptr && !body.at("beneficiary").is_null();
   if (const json::object* b = top.Object("beneficiary")) {
-    ObjectReader reader(*b, "beneficiary.", errors,
-                        {"kind", "name", "email", "mobile", "national_id", "organization",
-                         "representative"});
+    ObjectReader reader(
+        *b, "beneficiary.", errors,
+        {"kind", "name", "email", "mobile", "national_id", "organization", "representative"});
     domain::IntakeForm::BeneficiaryForm beneficiary;
     beneficiary.kind = reader.String("kind");
     beneficiary.name = reader.String("name");

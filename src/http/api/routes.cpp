@@ -17,7 +17,9 @@ using domain::Error;
 using domain::ErrorCode;
 using domain::MessageId;
 
-std::string_view LanguageCode(domain::Language language) { return domain::NameOf(language); }
+std::string_view LanguageCode(domain::Language language) {
+  return domain::NameOf(language);
+}
 
 bool IsJsonContentType(std::string_view type) {
   const auto semi = type.find(';');
@@ -63,29 +65,28 @@ void Submit(const Dependencies& deps, const Request& request, Respond respond) {
     return;
   }
   const domain::IntakeForm form = DecodeIntake(body.get_object());
-  deps.submit_case.Submit(
-      form, domain::Actor{domain::Actor::Kind::kBeneficiary, {}},
-      [&request, respond](domain::Result<app::Receipt> receipt) {
-        if (!receipt) {
-          respond(Problem(receipt.error(), request));
-          return;
-        }
-        const domain::Case& c = receipt->recorded;
-        json::object out = CaseSummary(c, request.language);
-        out["access_code"] = receipt->access_code;
-        const std::string location = "/api/v1/cases/" + c.reference.ToString();
-        out["links"] = json::object{{"self", location}};
-        Response response = Json(201, json::serialize(out));
-        response.headers.emplace_back("Location", location);
-        respond(std::move(response));
-      });
+  deps.submit_case.Submit(form, domain::Actor{domain::Actor::Kind::kBeneficiary, {}},
+                          [&request, respond](domain::Result<app::Receipt> receipt) {
+                            if (!receipt) {
+                              respond(Problem(receipt.error(), request));
+                              return;
+                            }
+                            const domain::Case& c = receipt->recorded;
+                            json::object out = CaseSummary(c, request.language);
+                            out["access_code"] = receipt->access_code;
+                            const std::string location = "/api/v1/cases/" + c.reference.ToString();
+                            out["links"] = json::object{{"self", location}};
+                            Response response = Json(201, json::serialize(out));
+                            response.headers.emplace_back("Location", location);
+                            respond(std::move(response));
+                          });
 }
 
 void View(const Dependencies& deps, const Request& request, Respond respond) {
   request.blocking([&deps, &request, respond] {
     try {
-      auto view = deps.view_case.View(request.path_params.at("reference"),
-                                      request.Header("x-access-code"));
+      auto view =
+          deps.view_case.View(request.path_params.at("reference"), request.Header("x-access-code"));
       if (!view) {
         respond(Problem(view.error(), request));
         return;
@@ -103,8 +104,8 @@ void View(const Dependencies& deps, const Request& request, Respond respond) {
       out["timeline"] = std::move(timeline);
       respond(Json(200, json::serialize(out)));
     } catch (const std::exception& e) {
-      respond(Problem(Error::Of(ErrorCode::kInternal, MessageId::kInternalError, e.what()),
-                      request));
+      respond(
+          Problem(Error::Of(ErrorCode::kInternal, MessageId::kInternalError, e.what()), request));
     }
   });
 }
@@ -115,12 +116,11 @@ void Ready(const Dependencies& deps, const Request& request, Respond respond) {
     return;
   }
   request.blocking([&deps, respond] {
-    const domain::Status status = deps.store.Read(
-        [](app::ReadTransaction& tx) -> domain::Status {
-          auto count = tx.CountCases();
-          if (!count) return std::move(count).error();
-          return domain::Status::Ok();
-        });
+    const domain::Status status = deps.store.Read([](app::ReadTransaction& tx) -> domain::Status {
+      auto count = tx.CountCases();
+      if (!count) return std::move(count).error();
+      return domain::Status::Ok();
+    });
     respond(status.ok() ? Json(200, R"({"status":"ready"})")
                         : Json(503, R"({"status":"unavailable"})"));
   });
@@ -129,9 +129,8 @@ void Ready(const Dependencies& deps, const Request& request, Respond respond) {
 }  // namespace
 
 void AddRoutes(Router& router, const Dependencies& deps) {
-  router.Add(Method::kGet, "/healthz", [](const Request&, Respond respond) {
-    respond(Json(200, R"({"status":"ok"})"));
-  });
+  router.Add(Method::kGet, "/healthz",
+             [](const Request&, Respond respond) { respond(Json(200, R"({"status":"ok"})")); });
   router.Add(Method::kGet, "/readyz", [deps](const Request& request, Respond respond) {
     Ready(deps, request, std::move(respond));
   });
@@ -141,10 +140,9 @@ void AddRoutes(Router& router, const Dependencies& deps) {
   router.Add(Method::kPost, "/api/v1/cases", [deps](const Request& request, Respond respond) {
     Submit(deps, request, std::move(respond));
   });
-  router.Add(Method::kGet, "/api/v1/cases/{reference}",
-             [deps](const Request& request, Respond respond) {
-               View(deps, request, std::move(respond));
-             });
+  router.Add(
+      Method::kGet, "/api/v1/cases/{reference}",
+      [deps](const Request& request, Respond respond) { View(deps, request, std::move(respond)); });
 }
 
 }  // namespace shakwa::http::api

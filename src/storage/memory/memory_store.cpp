@@ -12,8 +12,7 @@ class Transaction final : public app::WriteTransaction, public app::ReadTransact
 
   Result<std::int64_t> NextReferenceSequence(int year) override { return ++state_.sequences[year]; }
 
-  Result<std::int64_t> InsertCase(const domain::Case& c,
-                                  const app::AccessCodeHash& hash) override {
+  Result<std::int64_t> InsertCase(const domain::Case& c, const app::AccessCodeHash& hash) override {
     const std::string reference = c.reference.ToString();
     if (state_.cases.contains(reference)) {
       return domain::Error::Of(domain::ErrorCode::kInternal, domain::MessageId::kInternalError,
@@ -38,8 +37,7 @@ class Transaction final : public app::WriteTransaction, public app::ReadTransact
     return std::optional<app::StoredCase>(it->second);
   }
 
-  Result<std::vector<domain::CaseEvent>> Timeline(std::int64_t case_id,
-                                                  bool public_only) override {
+  Result<std::vector<domain::CaseEvent>> Timeline(std::int64_t case_id, bool public_only) override {
     std::vector<domain::CaseEvent> out;
     for (const auto& e : state_.events[case_id]) {
       if (!public_only || e.visibility == domain::CaseEvent::Visibility::kPublic) {

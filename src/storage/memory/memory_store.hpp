@@ -36,7 +36,7 @@ class MemoryStore final : public app::Store {
 
  private:
   std::mutex mutex_;
-  State state_;  // GUARDED_BY(mutex_)
+  State state_;               // GUARDED_BY(mutex_)
   bool fail_writes_ = false;  // GUARDED_BY(mutex_)
 };
 

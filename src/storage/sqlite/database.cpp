@@ -67,7 +67,9 @@ domain::Result<Statement> Connection::Prepare(std::string_view sql) {
   return Statement(db_, stmt);
 }
 
-std::int64_t Connection::LastInsertId() const { return sqlite3_last_insert_rowid(db_); }
+std::int64_t Connection::LastInsertId() const {
+  return sqlite3_last_insert_rowid(db_);
+}
 
 Error Connection::LastError(std::string_view context) const {
   const int code = sqlite3_extended_errcode(db_);
@@ -122,10 +124,10 @@ domain::Result<bool> Statement::Step() {
   if (rc == SQLITE_DONE) return false;
   const int code = sqlite3_extended_errcode(db_);
   const bool constraint = (code & 0xFF) == SQLITE_CONSTRAINT;
-  return Error::Of(constraint ? ErrorCode::kInternal : ErrorCode::kUnavailable,
-                   constraint ? MessageId::kInternalError : MessageId::kStorageUnavailable,
-                   std::string("sqlite step: ") + sqlite3_errmsg(db_) + " in " +
-                       sqlite3_sql(stmt_));
+  return Error::Of(
+      constraint ? ErrorCode::kInternal : ErrorCode::kUnavailable,
+      constraint ? MessageId::kInternalError : MessageId::kStorageUnavailable,
+      std::string("sqlite step: ") + sqlite3_errmsg(db_) + " in " + sqlite3_sql(stmt_));
 }
 
 domain::Status Statement::Run() {
@@ -143,13 +145,15 @@ void Statement::Reset() {
   sqlite3_clear_bindings(stmt_);
 }
 
-std::int64_t Statement::Int(int column) const { return sqlite3_column_int64(stmt_, column); }
+std::int64_t Statement::Int(int column) const {
+  return sqlite3_column_int64(stmt_, column);
+}
 std::string Statement::Text(int column) const {
   const auto* text = sqlite3_column_text(stmt_, column);
   const int size = sqlite3_column_bytes(stmt_, column);
-  return text == nullptr ? std::string()
-                         : std::string(reinterpret_cast<const char*>(text),
-                                       static_cast<std::size_t>(size));
+  return text == nullptr
+             ? std::string()
+             : std::string(reinterpret_cast<const char*>(text), static_cast<std::size_t>(size));
 }
 std::optional<std::string> Statement::OptionalText(int column) const {
   if (IsNull(column)) return std::nullopt;
@@ -158,9 +162,9 @@ std::optional<std::string> Statement::OptionalText(int column) const {
 std::string Statement::Blob(int column) const {
   const void* blob = sqlite3_column_blob(stmt_, column);
   const int size = sqlite3_column_bytes(stmt_, column);
-  return blob == nullptr ? std::string()
-                         : std::string(static_cast<const char*>(blob),
-                                       static_cast<std::size_t>(size));
+  return blob == nullptr
+             ? std::string()
+             : std::string(static_cast<const char*>(blob), static_cast<std::size_t>(size));
 }
 bool Statement::IsNull(int column) const {
   return sqlite3_column_type(stmt_, column) == SQLITE_NULL;

@@ -19,7 +19,9 @@ using domain::MessageId;
 using domain::Result;
 using domain::Status;
 
-std::int64_t Millis(domain::Instant instant) { return instant.time_since_epoch().count(); }
+std::int64_t Millis(domain::Instant instant) {
+  return instant.time_since_epoch().count();
+}
 domain::Instant FromMillis(std::int64_t millis) {
   return domain::Instant{std::chrono::milliseconds{millis}};
 }
@@ -53,14 +55,18 @@ constexpr std::string_view kCaseColumns =
     "remedy_sought, language, preferred_channel, consent_notice_shown, vulnerable, "
     "escalation_level, access_code_hash, version";
 
-Result<Statement> PrepareOrThrow(Connection& db, std::string_view sql) { return db.Prepare(sql); }
+Result<Statement> PrepareOrThrow(Connection& db, std::string_view sql) {
+  return db.Prepare(sql);
+}
 
 }  // namespace
 
 // ---------------------------------------------------------------------------------------------
 // Migrations
 
-int LatestSchemaVersion() { return kMigrations.empty() ? 0 : kMigrations.back().version; }
+int LatestSchemaVersion() {
+  return kMigrations.empty() ? 0 : kMigrations.back().version;
+}
 
 Result<std::vector<int>> Migrate(const std::filesystem::path& path) {
   auto db = Connection::Open(path, false);
@@ -90,8 +96,8 @@ Result<std::vector<int>> Migrate(const std::filesystem::path& path) {
     if (auto s = db->Execute("BEGIN IMMEDIATE"); !s.ok()) return std::move(s).error();
     Status s = db->Execute(m.sql);
     if (s.ok()) {
-      auto record = db->Prepare(
-          "INSERT INTO schema_migrations (version, name, applied_at) VALUES (?, ?, ?)");
+      auto record =
+          db->Prepare("INSERT INTO schema_migrations (version, name, applied_at) VALUES (?, ?, ?)");
       if (!record) {
         s = std::move(record).error();
       } else {
@@ -104,8 +110,8 @@ Result<std::vector<int>> Migrate(const std::filesystem::path& path) {
     if (!s.ok()) {
       (void)db->Execute("ROLLBACK");
       Error e = std::move(s).error();
-      e.detail = "migration " + std::to_string(m.version) + " (" + std::string(m.name) +
-                 "): " + e.detail;
+      e.detail =
+          "migration " + std::to_string(m.version) + " (" + std::string(m.name) + "): " + e.detail;
       return e;
     }
     applied.push_back(m.version);
@@ -139,8 +145,7 @@ class SqliteStore::Writer final : public app::WriteTransaction {
   Result<std::int64_t> InsertCase(const domain::Case& c,
                                   const app::AccessCodeHash& access_code_hash) override {
     const std::string reference = c.reference.ToString();
-    auto seal = [&](std::string_view column, const std::optional<std::string>& value,
-                    int index) {
+    auto seal = [&](std::string_view column, const std::optional<std::string>& value, int index) {
       if (value) {
         insert_case_->BindBlob(index, cipher_.Seal(*value, Associated(column, reference)));
       } else {
@@ -254,18 +259,19 @@ class SqliteStore::Writer final : public app::WriteTransaction {
       std::optional<Statement>* slot;
       std::string sql;
     };
-    std::string insert_case = "INSERT INTO cases (reference, reference_year, reference_sequence, "
-                              "kind, status, channel, received_at, recorded_at, recorded_by_kind, "
-                              "recorded_by_id, beneficiary_kind, beneficiary_name_sealed, "
-                              "beneficiary_email_sealed, beneficiary_mobile_sealed, "
-                              "beneficiary_national_id_sealed, beneficiary_organization, "
-                              "representative_name_sealed, representative_capacity, "
-                              "representative_email_sealed, representative_mobile_sealed, "
-                              "category, subcategory, about, subject, description, remedy_sought, "
-                              "language, preferred_channel, consent_notice_shown, vulnerable, "
-                              "escalation_level, access_code_hash, version) VALUES (?, ?, ?, ?, "
-                              "?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, "
-                              "?, ?, ?, ?, ?, ?, ?)";
+    std::string insert_case =
+        "INSERT INTO cases (reference, reference_year, reference_sequence, "
+        "kind, status, channel, received_at, recorded_at, recorded_by_kind, "
+        "recorded_by_id, beneficiary_kind, beneficiary_name_sealed, "
+        "beneficiary_email_sealed, beneficiary_mobile_sealed, "
+        "beneficiary_national_id_sealed, beneficiary_organization, "
+        "representative_name_sealed, representative_capacity, "
+        "representative_email_sealed, representative_mobile_sealed, "
+        "category, subcategory, about, subject, description, remedy_sought, "
+        "language, preferred_channel, consent_notice_shown, vulnerable, "
+        "escalation_level, access_code_hash, version) VALUES (?, ?, ?, ?, "
+        "?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, "
+        "?, ?, ?, ?, ?, ?, ?)";
     const Want wants[] = {
         {&begin_, "BEGIN IMMEDIATE"},
         {&commit_, "COMMIT"},
@@ -345,8 +351,7 @@ class SqliteStore::Reader final : public app::ReadTransaction {
     return std::optional<app::StoredCase>(std::move(*stored));
   }
 
-  Result<std::vector<domain::CaseEvent>> Timeline(std::int64_t case_id,
-                                                  bool public_only) override {
+  Result<std::vector<domain::CaseEvent>> Timeline(std::int64_t case_id, bool public_only) override {
     StatementUse use(*timeline_);
     use->Bind(1, case_id).Bind(2, std::int64_t{public_only});
     std::vector<domain::CaseEvent> events;
@@ -363,7 +368,8 @@ class SqliteStore::Reader final : public app::ReadTransaction {
       const auto actor = domain::ActorKindFromName(use->Text(4));
       if (!actor) return Unreadable("case_events.actor_kind");
       e.actor = domain::Actor{*actor, use->OptionalText(5).value_or("")};
-      if (auto from = use->OptionalText(6)) e.from_status = domain::FromName<domain::CaseStatus>(*from);
+      if (auto from = use->OptionalText(6))
+        e.from_status = domain::FromName<domain::CaseStatus>(*from);
       if (auto to = use->OptionalText(7)) e.to_status = domain::FromName<domain::CaseStatus>(*to);
       events.push_back(std::move(e));
     }
@@ -505,7 +511,9 @@ Result<std::unique_ptr<SqliteStore>> SqliteStore::Open(const SqliteSettings& set
   return store;
 }
 
-SqliteStore::~SqliteStore() { Close(); }
+SqliteStore::~SqliteStore() {
+  Close();
+}
 
 void SqliteStore::Close() {
   {
