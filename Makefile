@@ -1,28 +1,20 @@
-# The two commands of the README. Each installs what it needs first (tools/install-deps.sh is
-# idempotent and quick when nothing is missing), then builds incrementally.
-.PHONY: run test build deps bench format clean
+# Shortcuts for developers; the README's two commands are tools/run.sh and tools/test.sh, which
+# need nothing but bash on a fresh Debian 12 machine.
+.PHONY: run test dev bench format clean
 
-LISTEN ?= 127.0.0.1:8080
-DATA ?= ./var
+run:
+	bash tools/run.sh
 
-deps:
-	bash tools/install-deps.sh
+test:
+	bash tools/test.sh
 
-build: deps
-	cmake --preset release
-	cmake --build --preset release
+# The everyday loop: Debug with ASan and UBSan.
+dev:
+	cmake --preset dev
+	cmake --build --preset dev
+	ctest --preset dev -j 2
 
-# Install, build, and start Shakwa on its embedded SQLite database with a little demo data.
-run: build
-	./build/release/shakwa serve --listen $(LISTEN) --data $(DATA) --demo
-
-# Install, build (warnings are errors, sanitizers on) and run every test.
-test: deps
-	cmake --preset ci
-	cmake --build --preset ci
-	ctest --preset ci
-
-bench: build
+bench:
 	bash bench/run.sh
 
 format:

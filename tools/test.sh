@@ -1,0 +1,10 @@
+#!/usr/bin/env bash
+# Installs what the tests need, builds with every warning an error and the sanitizers on, and runs
+# every test: unit, storage contract, in-process HTTP, and the process-level system tests (crash,
+# shutdown, CLI) against the real binary. Ends with CTest's summary.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+bash tools/install-deps.sh
+cmake --preset ci
+cmake --build --preset ci
+ctest --preset ci -j 2
