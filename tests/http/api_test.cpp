@@ -231,7 +231,7 @@ TEST_F(ApiTest, AReferenceFailingItsCheckDigitIs400) {
 }
 
 TEST_F(ApiTest, MalformedJsonAndInvalidUtf8Are400) {
-  for (const std::string body :
+  for (const std::string& body :
        {std::string("{bad json"), std::string("{\"subject\":\"\xC3\x28\"}"), std::string("[1,2,3]"),
         std::string("\"just a string\"")}) {
     const Reply reply = Post(body);

@@ -253,7 +253,9 @@ TEST_P(StoreContract, ShipsTheDefaultCategories) {
 }
 
 INSTANTIATE_TEST_SUITE_P(Backends, StoreContract, ::testing::ValuesIn(Backends()),
-                         [](const auto& info) { return info.param.name; });
+                         [](const ::testing::TestParamInfo<Backend>& param_info) {
+                           return param_info.param.name;
+                         });
 
 }  // namespace
 }  // namespace shakwa::storage

@@ -116,6 +116,12 @@ def main():
     unittest.main(verbosity=2)
 
 
+def sanitized_with_ubsan():
+    """True if the binary links UndefinedBehaviorSanitizer (the ci and dev presets)."""
+    with open(BINARY, "rb") as f:
+        return b"__ubsan_handle_" in f.read()
+
+
 def scratch_dir(name):
     """A fresh, empty directory under the scratch dir (removed first if left from a past run)."""
     path = os.path.join(SCRATCH, name)

@@ -4,6 +4,7 @@ clients, bytes that are not HTTP, and a flood of bad submissions that must recor
 import json
 import os
 import random
+import resource
 import socket
 import threading
 import time
@@ -157,6 +158,12 @@ class SlowClientTest(HttpLimitsTestCase):
         self.assertLess(max(latencies), 1.5, "other clients waited behind the stalled ones")
 
         # The stalled connections are dropped once the read timeout passes, not before.
+        for s in stalled:
+            s.setblocking(False)
+            with self.assertRaises(BlockingIOError, msg="a stalled connection was dropped "
+                                   "before the read timeout"):
+                s.recv(1)
+            s.setblocking(True)
         closed_after = []
         for s in stalled:
             data = sp.recv_all(s, max(0.1, opened + READ_TIMEOUT + 8 - time.monotonic()))
@@ -173,6 +180,54 @@ class SlowClientTest(HttpLimitsTestCase):
         self.assertEqual(len(trickle_closed), 1)
         self.assertLess(trickle_closed[0], READ_TIMEOUT + 6,
                         "a client trickling one byte at a time was never cut off")
+        self.assert_still_serving()
+
+
+class FileDescriptorExhaustionTest(HttpLimitsTestCase):
+    env = {"SHAKWA_SERVER_READ_TIMEOUT_SECONDS": "30"}  # the idle clients stay for the test
+
+    def cpu_seconds(self):
+        with open("/proc/%d/stat" % self.server.proc.pid) as f:
+            fields = f.read().rsplit(")", 1)[1].split()
+        return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+    def test_running_out_of_file_descriptors_neither_spins_nor_crashes(self):
+        # More idle connections than the process may hold files: accept() fails with EMFILE
+        # until some close. The server must wait for that quietly, not retry accept() in a
+        # tight loop, and serve again once connections close.
+        if sp.sanitized_with_ubsan():
+            self.skipTest("UBSan aborts the process on its first error_code once it is out of "
+                          "file descriptors (its vptr check cannot verify memory without a "
+                          "pipe); run against a build without sanitizers, e.g. ctest --preset "
+                          "release")
+        pid = self.server.proc.pid
+        limit = 64
+        in_use = len(os.listdir("/proc/%d/fd" % pid))
+        self.assertLess(in_use, limit - 8)
+        resource.prlimit(pid, resource.RLIMIT_NOFILE, (limit, limit))
+        clients = []
+        for _ in range(limit - in_use + 16):
+            s = socket.create_connection(("127.0.0.1", self.port), timeout=10)
+            self.addCleanup(s.close)
+            clients.append(s)
+        time.sleep(0.5)
+        before, started = self.cpu_seconds(), time.monotonic()
+        time.sleep(2)
+        rate = (self.cpu_seconds() - before) / (time.monotonic() - started)
+        self.assertTrue(self.server.running(), "the server died\n" + self.server.describe())
+        for s in clients:
+            s.close()
+        deadline = time.monotonic() + 15
+        while True:
+            try:
+                self.assertEqual(self.server.request("GET", "/healthz", timeout=5).status, 200)
+                break
+            except OSError:
+                if time.monotonic() > deadline:
+                    raise
+                time.sleep(0.2)
+        self.assertLess(rate, 0.25, "out of file descriptors, the idle server burnt %.2f CPU "
+                        "seconds a second" % rate)
         self.assert_still_serving()
 
 

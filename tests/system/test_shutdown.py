@@ -67,7 +67,7 @@ class ShutdownTest(unittest.TestCase):
         self.assertGreater(sum(1 for at in burst.acked_at if at > signalled), 0,
                            "no request in flight at SIGTERM was answered")
 
-        stopped = self.assert_stopped_cleanly(server, code, elapsed, GRACE + SLACK)
+        stopped = self.assert_stopped_cleanly(server, code, elapsed, GRACE + 5)
         # No half responses: every answer that began was complete.
         self.assertEqual(burst.half, [], "torn responses")
         self.assertEqual(burst.hangs, [], "requests never answered")
@@ -92,7 +92,7 @@ class ShutdownTest(unittest.TestCase):
         signalled = time.monotonic()
         server.signal(signal.SIGINT)
         code = server.wait(GRACE + SLACK)
-        self.assert_stopped_cleanly(server, code, time.monotonic() - signalled, GRACE + SLACK)
+        self.assert_stopped_cleanly(server, code, time.monotonic() - signalled, GRACE + 5)
 
         server = self.start_server()
         r = server.view(receipt["reference"], receipt["access_code"])
