@@ -79,6 +79,7 @@ class Server::Impl {
         ioc(std::max(1, settings.io_threads)),
         blocking(static_cast<std::size_t>(std::max(1, settings.blocking_threads))),
         acceptor(ioc),
+        accept_pause(ioc),
         drain_timer(ioc) {}
 
   void DoAccept();
@@ -94,6 +95,7 @@ class Server::Impl {
   net::thread_pool blocking;
   tcp::acceptor acceptor;
   std::optional<net::signal_set> signals;
+  net::steady_timer accept_pause;
   net::steady_timer drain_timer;
   std::chrono::steady_clock::time_point drain_deadline;
   std::atomic<bool> draining{false};
@@ -278,7 +280,17 @@ void Server::Impl::DoAccept() {
       socket.set_option(tcp::no_delay(true), ignored);
       std::make_shared<Session>(std::move(socket), *this)->Start();
     }
-    if (acceptor.is_open() && !draining) DoAccept();
+    if (!acceptor.is_open() || draining) return;
+    if (ec && ec != net::error::connection_aborted) {
+      // Out of descriptors or memory: accepting again at once would spin a core until a
+      // connection closes. Pause briefly; the backlog holds new connections meanwhile.
+      accept_pause.expires_after(std::chrono::milliseconds(50));
+      accept_pause.async_wait([this](beast::error_code wait_ec) {
+        if (!wait_ec && acceptor.is_open() && !draining) DoAccept();
+      });
+      return;
+    }
+    DoAccept();
   });
 }
 
@@ -286,6 +298,7 @@ void Server::Impl::BeginDrain() {
   if (draining.exchange(true)) return;
   beast::error_code ignored;
   acceptor.close(ignored);
+  accept_pause.cancel();
   if (signals) signals->cancel(ignored);
   std::vector<std::shared_ptr<Session>> live;
   {

@@ -7,6 +7,7 @@
 #include <CLI/CLI.hpp>
 #include <boost/json.hpp>
 #include <chrono>
+#include <csignal>
 #include <future>
 #include <iostream>
 
@@ -208,6 +209,9 @@ int Migrate(const SettingsSources& sources) {
 
 int main(int argc, char** argv) {
   using namespace shakwa::main;
+  // A closed standard output (the log collector went away) must not kill the server mid-request;
+  // sockets already use MSG_NOSIGNAL.
+  std::signal(SIGPIPE, SIG_IGN);
   CLI::App cli{"Shakwa (شكوى): complaints handling for government service centres"};
   cli.require_subcommand(1);
   SettingsSources sources;
@@ -227,9 +231,13 @@ int main(int argc, char** argv) {
   auto* version = cli.add_subcommand("version", "print the version");
 
   CLI11_PARSE(cli, argc, argv);
-  if (!config.empty()) sources.file = config;
-  if (!listen.empty()) sources.listen = listen;
-  if (!data.empty()) sources.data_dir = data;
+  // A flag given empty is an error LoadSettings reports, not a flag left out.
+  auto given = [](const CLI::App* command, const char* flag) {
+    return command->parsed() && command->count(flag) > 0;
+  };
+  if (given(serve, "--config") || given(migrate, "--config")) sources.file = config;
+  if (given(serve, "--listen")) sources.listen = listen;
+  if (given(serve, "--data") || given(migrate, "--data")) sources.data_dir = data;
   sources.environment = ShakwaEnvironment();
 
   try {

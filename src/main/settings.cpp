@@ -224,6 +224,7 @@ std::map<std::string, std::string> ShakwaEnvironment() {
 Settings LoadSettings(const SettingsSources& sources) {
   Settings settings;
   if (sources.file) {
+    if (sources.file->empty()) throw SettingsError("configuration error: --config: must not be empty");
     if (!std::filesystem::exists(*sources.file)) {
       throw SettingsError("configuration error: --config " + sources.file->string() +
                           ": no such file");

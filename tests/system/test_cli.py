@@ -3,7 +3,6 @@
 import errno
 import os
 import re
-import signal
 import socket
 import stat
 import unittest
@@ -168,7 +167,8 @@ class BadSettingsTest(CliTestCase):
                             env={"SHAKWA_SERVER_THREADS": "2"})
 
     def test_empty_data_flag_is_refused(self):
-        # settings.cpp refuses an empty --data ("--data: must not be empty"); an empty value from
+        # BUG (fails today): main.cpp drops an empty --data before LoadSettings sees it, so the
+        # server starts on ./var instead. settings.cpp refuses an empty --data ("--data: must not be empty"); an empty value from
         # a script (--data "$UNSET") must not silently mean ./var.
         cwd = self.path("cwd")
         os.makedirs(cwd)
@@ -209,8 +209,7 @@ class PrecedenceTest(CliTestCase):
     def test_example_config_is_accepted(self):
         example = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "docs",
                                "shakwa.example.toml")
-        if not os.path.exists(example):
-            self.skipTest("no docs/shakwa.example.toml")
+        self.assertTrue(os.path.exists(example), example)
         # --listen and --data win over the file's 127.0.0.1:8080 and ./var.
         server = self.server(args=["--config", example]).start()
         self.assertEqual(server.listening["address"], "127.0.0.1")

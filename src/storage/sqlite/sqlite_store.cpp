@@ -71,6 +71,9 @@ int LatestSchemaVersion() {
 Result<std::vector<int>> Migrate(const std::filesystem::path& path) {
   auto db = Connection::Open(path, false);
   if (!db) return std::move(db).error();
+  // The database holds personal data (sealed, but still): keep it from other users, whichever
+  // command created it.
+  ::chmod(path.c_str(), 0600);
   if (auto s = db->Execute("CREATE TABLE IF NOT EXISTS schema_migrations ("
                            " version INTEGER PRIMARY KEY, name TEXT NOT NULL,"
                            " applied_at INTEGER NOT NULL) STRICT");
@@ -496,8 +499,6 @@ Result<std::unique_ptr<SqliteStore>> SqliteStore::Open(const SqliteSettings& set
                                                        const app::FieldCipher& cipher) {
   auto migrated = Migrate(settings.path);
   if (!migrated) return std::move(migrated).error();
-  // The database holds personal data (sealed, but still): keep it from other users.
-  ::chmod(settings.path.c_str(), 0600);
   auto store = std::unique_ptr<SqliteStore>(new SqliteStore(settings, cipher));
   auto writer = Writer::Open(settings.path, cipher);
   if (!writer) return std::move(writer).error();
