@@ -4,6 +4,7 @@
 #include <sys/stat.h>
 
 #include <cstdio>
+#include <cstring>
 #include <fstream>
 #include <stdexcept>
 
@@ -17,6 +18,26 @@ constexpr std::uint8_t kKeyVersion = 1;
 
 void EnsureSodium() {
   if (sodium_init() < 0) throw std::runtime_error("libsodium could not be initialised");
+}
+
+// Random bytes from a per-thread pool refilled 4 KiB at a time: libsodium asks the kernel
+// (getrandom) on every call, and intake needs several small draws per case (an access code, a
+// nonce per sealed field). Bytes are wiped from the pool as they are handed out.
+void PooledRandom(unsigned char* out, std::size_t n) {
+  constexpr std::size_t kPool = 4096;
+  thread_local std::array<unsigned char, kPool> pool{};
+  thread_local std::size_t used = kPool;
+  if (n > kPool / 4) {
+    randombytes_buf(out, n);
+    return;
+  }
+  if (kPool - used < n) {
+    randombytes_buf(pool.data(), kPool);
+    used = 0;
+  }
+  std::memcpy(out, pool.data() + used, n);
+  sodium_memzero(pool.data() + used, n);
+  used += n;
 }
 
 Key Derive(const Key& master, std::uint64_t id) {
@@ -78,7 +99,7 @@ SodiumRandom::SodiumRandom() {
   EnsureSodium();
 }
 void SodiumRandom::Fill(std::span<std::uint8_t> bytes) {
-  randombytes_buf(bytes.data(), bytes.size());
+  PooledRandom(bytes.data(), bytes.size());
 }
 
 SodiumAccessCodeHasher::SodiumAccessCodeHasher(const Key& master)
@@ -105,7 +126,7 @@ std::string SodiumFieldCipher::Seal(std::string_view plaintext, std::string_view
   std::string out(1 + kNonce + plaintext.size() + kTag, '\0');
   auto* bytes = reinterpret_cast<unsigned char*>(out.data());
   bytes[0] = kKeyVersion;
-  randombytes_buf(bytes + 1, kNonce);
+  PooledRandom(bytes + 1, kNonce);
   unsigned long long written = 0;
   crypto_aead_xchacha20poly1305_ietf_encrypt(
       bytes + 1 + kNonce, &written, reinterpret_cast<const unsigned char*>(plaintext.data()),

@@ -10,6 +10,7 @@
 #include <csignal>
 #include <future>
 #include <iostream>
+#include <thread>
 
 #include "app/submit_case.hpp"
 #include "app/view_case.hpp"
@@ -158,7 +159,12 @@ int Serve(const SettingsSources& sources, bool demo) {
   http::ServerSettings server_settings;
   server_settings.host = settings.server.host;
   server_settings.port = settings.server.port;
-  server_settings.io_threads = settings.server.threads;
+  // The writer thread needs a core of its own to keep intake fast (bench/): by default the I/O
+  // threads take half the cores.
+  server_settings.io_threads =
+      settings.server.threads > 0
+          ? settings.server.threads
+          : std::max(1, static_cast<int>(std::thread::hardware_concurrency() / 2));
   server_settings.blocking_threads = settings.server.blocking_threads;
   server_settings.max_body_bytes = static_cast<std::size_t>(settings.server.max_body_bytes);
   server_settings.read_timeout = std::chrono::seconds(settings.server.read_timeout_seconds);

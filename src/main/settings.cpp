@@ -94,7 +94,7 @@ const std::vector<Key>& Keys() {
   static const std::vector<Key> keys = {
       {"server", "listen", Type::kString, ApplyListen},
       {"server", "threads", Type::kInteger,
-       Int(1, 64, [](Settings& s, std::int64_t v) { s.server.threads = static_cast<int>(v); })},
+       Int(0, 64, [](Settings& s, std::int64_t v) { s.server.threads = static_cast<int>(v); })},
       {"server", "blocking_threads", Type::kInteger,
        Int(1, 256,
            [](Settings& s, std::int64_t v) { s.server.blocking_threads = static_cast<int>(v); })},
@@ -224,7 +224,8 @@ std::map<std::string, std::string> ShakwaEnvironment() {
 Settings LoadSettings(const SettingsSources& sources) {
   Settings settings;
   if (sources.file) {
-    if (sources.file->empty()) throw SettingsError("configuration error: --config: must not be empty");
+    if (sources.file->empty())
+      throw SettingsError("configuration error: --config: must not be empty");
     if (!std::filesystem::exists(*sources.file)) {
       throw SettingsError("configuration error: --config " + sources.file->string() +
                           ": no such file");

@@ -20,7 +20,7 @@ struct Settings {
   struct Server {
     std::string host = "127.0.0.1";
     std::uint16_t port = 8080;
-    int threads = 2;           // I/O threads
+    int threads = 0;           // I/O threads; 0: half the cores, at least one
     int blocking_threads = 4;  // database reads and other blocking work
     std::int64_t max_body_bytes = 1 << 20;
     int read_timeout_seconds = 30;

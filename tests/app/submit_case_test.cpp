@@ -36,14 +36,8 @@ class SubmitCaseTest : public ::testing::Test {
   testing::FakeClock clock_{At("2026-03-10T09:00:00Z")};
   testing::SeededRandom random_;
   testing::PlainHasher hasher_;
-  SubmitCase submit_{
-      SubmitCase::Settings{},
-      store_,
-      clock_,
-      random_,
-      hasher_,
-      std::make_shared<const domain::CategoryCatalogue>(std::vector<domain::Category>(
-          domain::DefaultCategories().begin(), domain::DefaultCategories().end()))};
+  SubmitCase submit_{SubmitCase::Settings{},     store_, clock_, random_, hasher_,
+                     testing::DefaultCatalogue()};
 };
 
 TEST_F(SubmitCaseTest, IssuesAReferenceAndAnAccessCode) {

@@ -40,14 +40,8 @@ class ViewCaseTest : public ::testing::Test {
   testing::FakeClock clock_{testing::At("2026-03-10T09:00:00Z")};
   testing::SeededRandom random_;
   testing::PlainHasher hasher_;
-  SubmitCase submit_{
-      SubmitCase::Settings{},
-      counting_,
-      clock_,
-      random_,
-      hasher_,
-      std::make_shared<const domain::CategoryCatalogue>(std::vector<domain::Category>(
-          domain::DefaultCategories().begin(), domain::DefaultCategories().end()))};
+  SubmitCase submit_{SubmitCase::Settings{},     counting_, clock_, random_, hasher_,
+                     testing::DefaultCatalogue()};
   ViewCaseAsBeneficiary view_{counting_, hasher_};
   Receipt receipt_;
 };

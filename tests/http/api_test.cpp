@@ -124,14 +124,8 @@ class ApiTest : public ::testing::Test {
   testing::FakeClock clock_{testing::At("2026-05-05T08:00:00Z")};
   testing::SeededRandom random_;
   testing::PlainHasher hasher_;
-  app::SubmitCase submit_{
-      app::SubmitCase::Settings{},
-      store_,
-      clock_,
-      random_,
-      hasher_,
-      std::make_shared<const domain::CategoryCatalogue>(std::vector<domain::Category>(
-          domain::DefaultCategories().begin(), domain::DefaultCategories().end()))};
+  app::SubmitCase submit_{app::SubmitCase::Settings{}, store_, clock_, random_, hasher_,
+                          testing::DefaultCatalogue()};
   app::ViewCaseAsBeneficiary view_{store_, hasher_};
   Router router_;
   RecordingLog log_;

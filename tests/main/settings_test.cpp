@@ -69,10 +69,10 @@ requests = false
 
 TEST_F(SettingsTest, ABadValueNamesTheKeyItsSourceAndTheProblem) {
   SettingsSources sources;
-  sources.environment = {{"SHAKWA_SERVER_THREADS", "0"}};
+  sources.environment = {{"SHAKWA_SERVER_THREADS", "65"}};
   EXPECT_EQ(ErrorOf(sources),
-            "configuration error: [server] threads (SHAKWA_SERVER_THREADS): 0 is out of range "
-            "(1 to 64)");
+            "configuration error: [server] threads (SHAKWA_SERVER_THREADS): 65 is out of range "
+            "(0 to 64)");
   sources.environment = {{"SHAKWA_STORAGE_READERS", "many"}};
   EXPECT_NE(ErrorOf(sources).find("[storage] readers (SHAKWA_STORAGE_READERS): \"many\" is not a "
                                   "whole number"),

@@ -197,6 +197,21 @@ TEST_F(SqliteStoreTest, CloseCommitsWhatIsQueuedAndRefusesWhatComesAfter) {
   for (int i = 1; i <= 20; ++i) EXPECT_TRUE(Find(*reopened, i)->has_value()) << i;
 }
 
+TEST_F(SqliteStoreTest, TheCheckpointerCopiesCommitsIntoTheDatabaseWhileRunning) {
+  // The writer never checkpoints (that would stall intake), so without the checkpointer thread
+  // nothing would reach the database file until Close(): the file would keep its empty size.
+  auto store = Open();
+  const auto empty_size = std::filesystem::file_size(path());
+  for (int i = 1; i <= 300; ++i) ASSERT_TRUE(InsertSample(*store, i).ok());
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(5);
+  while (std::filesystem::file_size(path()) < empty_size + 200 * 1024 &&
+         std::chrono::steady_clock::now() < deadline) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  }
+  EXPECT_GE(std::filesystem::file_size(path()), empty_size + 200 * 1024)
+      << "commits stayed in the WAL: the checkpointer did not run";
+}
+
 TEST_F(SqliteStoreTest, MigratingTwiceAppliesNothingTheSecondTime) {
   auto first = Migrate(path());
   ASSERT_TRUE(first.has_value()) << first.error().detail;

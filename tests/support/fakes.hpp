@@ -5,11 +5,13 @@
 
 #include <atomic>
 #include <cstring>
+#include <memory>
 #include <mutex>
 #include <random>
 
 #include "app/ports/clock.hpp"
 #include "app/ports/secrets.hpp"
+#include "domain/category.hpp"
 #include "domain/time.hpp"
 
 namespace shakwa::testing {
@@ -79,6 +81,12 @@ class PlainCipher final : public app::FieldCipher {
 
 inline domain::Instant At(std::string_view iso) {
   return *domain::ParseIso8601(iso);
+}
+
+// The shipped categories, as the use cases see them.
+inline std::shared_ptr<const domain::CategoryCatalogue> DefaultCatalogue() {
+  return std::make_shared<const domain::CategoryCatalogue>(std::vector<domain::Category>(
+      domain::DefaultCategories().begin(), domain::DefaultCategories().end()));
 }
 
 }  // namespace shakwa::testing

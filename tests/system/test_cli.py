@@ -99,9 +99,9 @@ class BadSettingsTest(CliTestCase):
 
     def test_bad_environment_values(self):
         cases = [
-            ({"SHAKWA_SERVER_THREADS": "0"},
+            ({"SHAKWA_SERVER_THREADS": "65"},
              ["configuration error: [server] threads (SHAKWA_SERVER_THREADS): "
-              "0 is out of range (1 to 64)"]),
+              "65 is out of range (0 to 64)"]),
             ({"SHAKWA_SERVER_THREADS": "two"},
              ["[server] threads (SHAKWA_SERVER_THREADS): \"two\" is not a whole number"]),
             ({"SHAKWA_SERVER_THREADS": "2x"}, ["[server] threads", "not a whole number"]),

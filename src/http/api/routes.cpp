@@ -53,8 +53,9 @@ void Submit(const Dependencies& deps, const Request& request, Respond respond) {
   // Boost.JSON rejects invalid UTF-8 inside strings; this also catches it outside them.
   json::error_code ec;
   json::value body;
-  if (domain::IsValidUtf8(request.body)) body = json::parse(request.body, ec);
-  if (!domain::IsValidUtf8(request.body) || ec) {
+  const bool utf8 = domain::IsValidUtf8(request.body);
+  if (utf8) body = json::parse(request.body, ec);
+  if (!utf8 || ec) {
     respond(Problem(Error::Of(ErrorCode::kMalformedRequest, MessageId::kMalformedJson,
                               ec ? ec.message() : "invalid UTF-8"),
                     request));

@@ -508,7 +508,14 @@ Result<std::unique_ptr<SqliteStore>> SqliteStore::Open(const SqliteSettings& set
     if (!reader) return std::move(reader).error();
     store->idle_readers_.push_back(std::move(*reader));
   }
+  // Checkpoints move off the writer: the checkpointer thread folds the WAL back while the writer
+  // keeps committing.
+  if (auto s = store->writer_->db().Execute("PRAGMA wal_autocheckpoint=0"); !s.ok()) {
+    return std::move(s).error();
+  }
   store->writer_thread_ = std::thread([s = store.get()] { s->WriterLoop(); });
+  store->completer_thread_ = std::thread([s = store.get()] { s->CompleterLoop(); });
+  store->checkpointer_thread_ = std::thread([s = store.get()] { s->CheckpointerLoop(); });
   return store;
 }
 
@@ -524,6 +531,18 @@ void SqliteStore::Close() {
   }
   queue_ready_.notify_all();
   if (writer_thread_.joinable()) writer_thread_.join();
+  {
+    std::lock_guard lock(completed_mutex_);
+    completer_closing_ = true;
+  }
+  completed_ready_.notify_all();
+  if (completer_thread_.joinable()) completer_thread_.join();
+  {
+    std::lock_guard lock(checkpoint_mutex_);
+    checkpointer_closing_ = true;
+  }
+  checkpoint_wake_.notify_all();
+  if (checkpointer_thread_.joinable()) checkpointer_thread_.join();
   if (writer_) {
     // Fold the WAL back into the database so the file stands alone after a clean stop.
     (void)writer_->db().Execute("PRAGMA wal_checkpoint(TRUNCATE)");
@@ -586,17 +605,66 @@ void SqliteStore::RunBatch(std::vector<Pending>& batch) {
       }
     }
   }
+  bool more_waiting = false;
   {
     std::lock_guard lock(queue_mutex_);
     counters_.commits += 1;
     counters_.writes += batch.size();
+    more_waiting = !queue_.empty();
   }
+  if (!more_waiting) {
+    // Nothing else to commit: answering now is quicker than waking another thread.
+    Complete(std::move(batch), std::move(results));
+  } else {
+    {
+      std::lock_guard lock(completed_mutex_);
+      completed_.push_back(Completed{std::move(batch), std::move(results)});
+    }
+    completed_ready_.notify_one();
+  }
+  batch.clear();
+}
+
+void SqliteStore::Complete(std::vector<Pending> batch, std::vector<Status> results) {
   for (std::size_t i = 0; i < batch.size(); ++i) {
     try {
       batch[i].done(std::move(results[i]));
     } catch (...) {
-      // A completion must not take the writer down with it; it has no one to report to.
+      // A completion must not take a store thread down with it; it has no one to report to.
     }
+  }
+}
+
+void SqliteStore::CompleterLoop() {
+  for (;;) {
+    Completed item;
+    {
+      std::unique_lock lock(completed_mutex_);
+      completed_ready_.wait(lock, [&] { return !completed_.empty() || completer_closing_; });
+      if (completed_.empty()) return;  // closing, and every completion delivered
+      item = std::move(completed_.front());
+      completed_.pop_front();
+    }
+    Complete(std::move(item.batch), std::move(item.results));
+  }
+}
+
+void SqliteStore::CheckpointerLoop() {
+  auto db = Connection::Open(settings_.path, false);
+  if (!db) return;  // the writer's Close() still checkpoints; until then the WAL just grows
+  std::uint64_t checkpointed_at = 0;
+  std::unique_lock lock(checkpoint_mutex_);
+  while (!checkpointer_closing_) {
+    checkpoint_wake_.wait_for(lock, std::chrono::milliseconds(50));
+    if (checkpointer_closing_) break;
+    const std::uint64_t commits = counters().commits;
+    if (commits == checkpointed_at) continue;  // idle: nothing new in the WAL
+    checkpointed_at = commits;
+    lock.unlock();
+    // PASSIVE never waits for readers or the writer; whatever it cannot copy now, it copies on
+    // a later round.
+    (void)db->Execute("PRAGMA wal_checkpoint(PASSIVE)");
+    lock.lock();
   }
 }
 
