@@ -132,8 +132,8 @@ class BadSettingsTest(CliTestCase):
 
     def test_bad_config_files(self):
         cases = [
-            ("[server]\nthreads = 0\n",
-             ["[server] threads ($CONFIG): 0 is out of range (1 to 64)"]),
+            ("[server]\nthreads = 65\n",
+             ["[server] threads ($CONFIG): 65 is out of range (0 to 64)"]),
             ("[server]\nthreads = \"two\"\n", ["[server] threads ($CONFIG): must be a whole number"]),
             ("[server]\nlisten = 8080\n", ["[server] listen ($CONFIG): must be a string"]),
             ("[server]\nlisten = \"127.0.0.1\"\n",
@@ -163,7 +163,7 @@ class BadSettingsTest(CliTestCase):
 
     def test_file_error_wins_over_a_good_environment(self):
         # The environment can override a file's value, but a bad file is still refused.
-        self.assert_refused(["[server] threads ($CONFIG)"], config="[server]\nthreads = 0\n",
+        self.assert_refused(["[server] threads ($CONFIG)"], config="[server]\nthreads = 65\n",
                             env={"SHAKWA_SERVER_THREADS": "2"})
 
     def test_empty_data_flag_is_refused(self):
