@@ -24,6 +24,11 @@ struct Backend {
       open;
 };
 
+// Names the backend in test output instead of dumping the struct's bytes.
+void PrintTo(const Backend& backend, std::ostream* out) {
+  *out << backend.name;
+}
+
 std::vector<Backend> Backends() {
   return {
       {"memory", [](const std::filesystem::path&,
