@@ -143,6 +143,20 @@ TEST_F(ApiTest, HealthAndReadiness) {
   EXPECT_EQ(ready.Json().at("status"), "ready");
 }
 
+TEST_F(ApiTest, NotReadyWhileTheDatabaseDoesNotAnswer) {
+  store_.FailReads(true);
+  const Reply ready = Send(bhttp::verb::get, "/readyz");
+  EXPECT_EQ(ready.status, 503u);
+  EXPECT_EQ(ready.Json().at("status"), "unavailable");
+  EXPECT_EQ(Send(bhttp::verb::get, "/healthz").status, 200u);  // alive all the same
+  const std::string reference = domain::Reference{'C', 2026, 1, 6}.ToString();
+  const Reply read = Send(bhttp::verb::get, "/api/v1/cases/" + reference, {},
+                          {{"X-Access-Code", "2222-2222-2222"}});
+  EXPECT_EQ(read.status, 503u);
+  store_.FailReads(false);
+  EXPECT_EQ(Send(bhttp::verb::get, "/readyz").status, 200u);
+}
+
 TEST_F(ApiTest, ServesTheOpenApiDocumentCoveringEveryRoute) {
   const Reply reply = Send(bhttp::verb::get, "/api/v1/openapi.json");
   ASSERT_EQ(reply.status, 200u);

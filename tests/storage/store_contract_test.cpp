@@ -242,6 +242,10 @@ TEST_P(StoreContract, FailedWorkLeavesNoTraceAndDoesNotHarmItsNeighbours) {
   }
 }
 
+TEST_P(StoreContract, AnswersAPing) {
+  EXPECT_TRUE(store_->Read([](app::ReadTransaction& tx) { return tx.Ping(); }).ok());
+}
+
 TEST_P(StoreContract, ShipsTheDefaultCategories) {
   ASSERT_TRUE(store_
                   ->Read([&](app::ReadTransaction& tx) -> domain::Status {

@@ -56,7 +56,10 @@ class ReadTransaction {
   virtual domain::Result<std::vector<domain::CaseEvent>> Timeline(std::int64_t case_id,
                                                                   bool public_only) = 0;
   virtual domain::Result<std::vector<domain::Category>> Categories() = 0;
+  // Counts every case: a full scan on large stores, so not for health checks (use Ping).
   virtual domain::Result<std::int64_t> CountCases() = 0;
+  // A cheap read that succeeds only if the database answers (for readiness probes).
+  virtual domain::Status Ping() = 0;
 };
 
 class Store {

@@ -53,6 +53,8 @@ class Transaction final : public app::WriteTransaction, public app::ReadTransact
     return static_cast<std::int64_t>(state_.cases.size());
   }
 
+  Status Ping() override { return Status::Ok(); }
+
  private:
   MemoryStore::State& state_;
 };
@@ -83,6 +85,10 @@ void MemoryStore::Write(WriteWork work, WriteDone done) {
 
 Status MemoryStore::Read(const ReadWork& work) {
   std::lock_guard lock(mutex_);
+  if (fail_reads_) {
+    return domain::Error::Of(domain::ErrorCode::kUnavailable,
+                             domain::MessageId::kStorageUnavailable, "reads disabled");
+  }
   Transaction tx(state_);
   return work(tx);
 }
@@ -90,6 +96,11 @@ Status MemoryStore::Read(const ReadWork& work) {
 void MemoryStore::FailWrites(bool fail) {
   std::lock_guard lock(mutex_);
   fail_writes_ = fail;
+}
+
+void MemoryStore::FailReads(bool fail) {
+  std::lock_guard lock(mutex_);
+  fail_reads_ = fail;
 }
 
 }  // namespace shakwa::storage::memory

@@ -24,6 +24,8 @@ class MemoryStore final : public app::Store {
 
   // Makes every later Write fail with kUnavailable, as a full disk would (for tests).
   void FailWrites(bool fail);
+  // Makes every later Read fail with kUnavailable, as a lost database would (for tests).
+  void FailReads(bool fail);
 
   struct State {
     std::map<int, std::int64_t> sequences;
@@ -38,6 +40,7 @@ class MemoryStore final : public app::Store {
   std::mutex mutex_;
   State state_;               // GUARDED_BY(mutex_)
   bool fail_writes_ = false;  // GUARDED_BY(mutex_)
+  bool fail_reads_ = false;   // GUARDED_BY(mutex_)
 };
 
 }  // namespace shakwa::storage::memory

@@ -330,6 +330,7 @@ class SqliteStore::Reader final : public app::ReadTransaction {
         {&reader->categories_,
          "SELECT code, name_ar, name_en, active FROM categories ORDER BY position"},
         {&reader->count_, "SELECT count(*) FROM cases"},
+        {&reader->ping_, "SELECT max(version) FROM schema_migrations"},
     };
     for (const auto& [slot, sql] : wants) {
       auto statement = reader->db_.Prepare(sql);
@@ -396,6 +397,13 @@ class SqliteStore::Reader final : public app::ReadTransaction {
     auto row = use->Step();
     if (!row) return std::move(row).error();
     return use->Int(0);
+  }
+
+  Status Ping() override {
+    StatementUse use(*ping_);
+    auto row = use->Step();
+    if (!row) return std::move(row).error();
+    return Status::Ok();
   }
 
   Status Begin() { return begin_->Run(); }
@@ -486,7 +494,8 @@ class SqliteStore::Reader final : public app::ReadTransaction {
 
   Connection db_;
   const app::FieldCipher& cipher_;
-  std::optional<Statement> begin_, end_, find_case_, transactions_, timeline_, categories_, count_;
+  std::optional<Statement> begin_, end_, find_case_, transactions_, timeline_, categories_, count_,
+      ping_;
 };
 
 // ---------------------------------------------------------------------------------------------
