@@ -36,6 +36,7 @@
 #include "domain/reference_number.hpp"
 #include "domain/time.hpp"
 #include "storage/sqlite/database.hpp"
+#include "storage/sqlite/intake_sql.hpp"
 #include "storage/sqlite/sqlite_store.hpp"
 
 namespace {
@@ -46,6 +47,7 @@ using shakwa::storage::sqlite::Connection;
 using shakwa::storage::sqlite::Statement;
 using shakwa::storage::sqlite::StatementUse;
 using Clock = std::chrono::steady_clock;
+namespace sql = shakwa::storage::sqlite::sql;
 
 // The case as the server would store it, from the intake body the load generator sends.
 struct Row {
@@ -98,30 +100,9 @@ class Inserter {
       : db_(Take(Connection::Open(path, false), "open")), row_(std::move(row)) {
     begin_.emplace(Take(db_.Prepare("BEGIN IMMEDIATE"), "prepare"));
     commit_.emplace(Take(db_.Prepare("COMMIT"), "prepare"));
-    next_sequence_.emplace(
-        Take(db_.Prepare("INSERT INTO reference_sequences (year, last_value) VALUES (?, 1) "
-                         "ON CONFLICT (year) DO UPDATE SET last_value = last_value + 1 "
-                         "RETURNING last_value"),
-             "prepare"));
-    insert_case_.emplace(
-        Take(db_.Prepare("INSERT INTO cases (reference, reference_year, reference_sequence, "
-                         "kind, status, channel, received_at, recorded_at, recorded_by_kind, "
-                         "recorded_by_id, beneficiary_kind, beneficiary_name_sealed, "
-                         "beneficiary_email_sealed, beneficiary_mobile_sealed, "
-                         "beneficiary_national_id_sealed, beneficiary_organization, "
-                         "representative_name_sealed, representative_capacity, "
-                         "representative_email_sealed, representative_mobile_sealed, "
-                         "category, subcategory, about, subject, description, remedy_sought, "
-                         "language, preferred_channel, consent_notice_shown, vulnerable, "
-                         "escalation_level, access_code_hash, version) VALUES (?, ?, ?, ?, "
-                         "?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, "
-                         "?, ?, ?, ?, ?, ?, ?)"),
-             "prepare"));
-    insert_event_.emplace(
-        Take(db_.Prepare(
-                 "INSERT INTO case_events (case_id, occurred_at, type, visibility, "
-                 "actor_kind, actor_id, from_status, to_status) VALUES (?, ?, ?, ?, ?, ?, ?, ?)"),
-             "prepare"));
+    next_sequence_.emplace(Take(db_.Prepare(sql::kNextReferenceSequence), "prepare"));
+    insert_case_.emplace(Take(db_.Prepare(sql::kInsertCase), "prepare"));
+    insert_event_.emplace(Take(db_.Prepare(sql::kInsertEvent), "prepare"));
   }
 
   // One durable transaction of `rows` cases.

@@ -539,6 +539,31 @@ def _parse_one(data):
     return int(m.group(1)), headers, rest[:length], len(head) + 4 + length
 
 
+# -- a test case that owns servers and bursts ------------------------------------------------
+
+
+class ServersAndBurstsTestCase(unittest.TestCase):
+    """Keeps every server and burst a test starts, and stops them all, bursts first, whatever
+    the test's outcome. Subclasses name their scratch directory with `scratch_name()`."""
+
+    def scratch_name(self):
+        return self._testMethodName
+
+    def setUp(self):
+        self.root = scratch_dir(self.scratch_name())
+        self.data = os.path.join(self.root, "data")
+        self.servers = []
+        self.bursts = []
+
+    def tearDown(self):
+        for burst in self.bursts:
+            burst.stop()
+        for server in self.servers:
+            server.stop()
+        for burst in self.bursts:
+            burst.join(30)
+
+
 # -- a bounded burst of concurrent submissions -----------------------------------------------
 
 

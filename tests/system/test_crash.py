@@ -22,20 +22,9 @@ PER_CLIENT = 400  # bound on each client's submissions; the kill comes long befo
 ROUND_SECONDS = 40.0  # bound on each burst
 
 
-class CrashTest(unittest.TestCase):
-    def setUp(self):
-        self.root = sp.scratch_dir("crash")
-        self.data = os.path.join(self.root, "data")
-        self.servers = []
-        self.bursts = []
-
-    def tearDown(self):
-        for burst in self.bursts:
-            burst.stop()
-        for server in self.servers:
-            server.stop()
-        for burst in self.bursts:
-            burst.join(30)
+class CrashTest(sp.ServersAndBurstsTestCase):
+    def scratch_name(self):
+        return "crash"
 
     def start_server(self):
         server = sp.ShakwaServer(self.data, log_dir=self.root, name="crash")

@@ -13,20 +13,9 @@ GRACE = 5  # [server] shutdown_grace_seconds for these tests
 SLACK = 15  # sanitizer builds exit slowly; a hang is still caught
 
 
-class ShutdownTest(unittest.TestCase):
-    def setUp(self):
-        self.root = sp.scratch_dir("shutdown-" + self._testMethodName)
-        self.data = os.path.join(self.root, "data")
-        self.servers = []
-        self.bursts = []
-
-    def tearDown(self):
-        for burst in self.bursts:
-            burst.stop()
-        for server in self.servers:
-            server.stop()
-        for burst in self.bursts:
-            burst.join(30)
+class ShutdownTest(sp.ServersAndBurstsTestCase):
+    def scratch_name(self):
+        return "shutdown-" + self._testMethodName
 
     def start_server(self, env=None):
         env = dict(env or {})

@@ -6,6 +6,7 @@
 
 #include "storage/migration.hpp"
 #include "storage/sqlite/database.hpp"
+#include "storage/sqlite/intake_sql.hpp"
 
 namespace shakwa::storage::sqlite {
 
@@ -262,19 +263,6 @@ class SqliteStore::Writer final : public app::WriteTransaction {
       std::optional<Statement>* slot;
       std::string sql;
     };
-    std::string insert_case =
-        "INSERT INTO cases (reference, reference_year, reference_sequence, "
-        "kind, status, channel, received_at, recorded_at, recorded_by_kind, "
-        "recorded_by_id, beneficiary_kind, beneficiary_name_sealed, "
-        "beneficiary_email_sealed, beneficiary_mobile_sealed, "
-        "beneficiary_national_id_sealed, beneficiary_organization, "
-        "representative_name_sealed, representative_capacity, "
-        "representative_email_sealed, representative_mobile_sealed, "
-        "category, subcategory, about, subject, description, remedy_sought, "
-        "language, preferred_channel, consent_notice_shown, vulnerable, "
-        "escalation_level, access_code_hash, version) VALUES (?, ?, ?, ?, "
-        "?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, "
-        "?, ?, ?, ?, ?, ?, ?)";
     const Want wants[] = {
         {&begin_, "BEGIN IMMEDIATE"},
         {&commit_, "COMMIT"},
@@ -282,15 +270,10 @@ class SqliteStore::Writer final : public app::WriteTransaction {
         {&savepoint_, "SAVEPOINT work"},
         {&release_, "RELEASE work"},
         {&rollback_to_, "ROLLBACK TO work"},
-        {&next_sequence_,
-         "INSERT INTO reference_sequences (year, last_value) VALUES (?, 1) "
-         "ON CONFLICT (year) DO UPDATE SET last_value = last_value + 1 RETURNING last_value"},
-        {&insert_case_, insert_case},
-        {&insert_transaction_,
-         "INSERT INTO case_transactions (case_id, position, type, number) VALUES (?, ?, ?, ?)"},
-        {&insert_event_,
-         "INSERT INTO case_events (case_id, occurred_at, type, visibility, actor_kind, actor_id, "
-         "from_status, to_status) VALUES (?, ?, ?, ?, ?, ?, ?, ?)"},
+        {&next_sequence_, std::string(sql::kNextReferenceSequence)},
+        {&insert_case_, std::string(sql::kInsertCase)},
+        {&insert_transaction_, std::string(sql::kInsertTransaction)},
+        {&insert_event_, std::string(sql::kInsertEvent)},
     };
     for (const Want& want : wants) {
       auto statement = PrepareOrThrow(db_, want.sql);
