@@ -13,7 +13,8 @@ std::size_t Decode(std::string_view text, std::size_t at, char32_t& out) {
   if (b0 < 0x80) {
     out = b0;
     return 1;
-  } else if ((b0 & 0xE0) == 0xC0) {
+  }
+  if ((b0 & 0xE0) == 0xC0) {
     length = 2, out = b0 & 0x1Fu, min = 0x80;
   } else if ((b0 & 0xF0) == 0xE0) {
     length = 3, out = b0 & 0x0Fu, min = 0x800;

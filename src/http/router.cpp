@@ -41,7 +41,7 @@ std::string PercentDecode(std::string_view text) {
 
 }  // namespace
 
-void Router::Add(Method method, std::string pattern, Handler handler) {
+void Router::Add(Method method, std::string_view pattern, Handler handler) {
   Route route{method, {}, std::move(handler)};
   for (std::string_view segment : Split(pattern)) route.segments.emplace_back(segment);
   routes_.push_back(std::move(route));

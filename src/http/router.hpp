@@ -15,7 +15,7 @@ namespace shakwa::http {
 
 class Router {
  public:
-  void Add(Method method, std::string pattern, Handler handler);
+  void Add(Method method, std::string_view pattern, Handler handler);
 
   struct Match {
     const Handler* handler = nullptr;  // null when nothing matched

@@ -56,7 +56,7 @@ std::function<std::string(Settings&, const std::string&)> Int(
 }
 
 std::string ApplyListen(Settings& s, const std::string& text) {
-  const std::string hint = "\"" + text + "\" is not HOST:PORT (e.g. 127.0.0.1:8080 or [::1]:8080)";
+  std::string hint = "\"" + text + "\" is not HOST:PORT (e.g. 127.0.0.1:8080 or [::1]:8080)";
   std::string host;
   std::string port;
   if (!text.empty() && text.front() == '[') {
