@@ -11,4 +11,9 @@ cmake --build --preset ci
 # file descriptors); see tests/system/test_http_limits.py.
 cmake --preset release
 cmake --build --preset release --target shakwa
+# The concurrent parts (the group-committing store, the server) under ThreadSanitizer.
+cmake --preset tsan
+cmake --build --preset tsan --target storage_tests http_tests
+ctest --preset tsan -j 2 -R 'StoreContract|SqliteStoreTest|ApiTest'
+# Everything, under AddressSanitizer and UndefinedBehaviorSanitizer; CTest's summary closes the run.
 ctest --preset ci -j 2

@@ -78,9 +78,10 @@ class Server::Impl {
         log(l),
         ioc(std::max(1, settings.io_threads)),
         blocking(static_cast<std::size_t>(std::max(1, settings.blocking_threads))),
-        acceptor(ioc),
-        accept_pause(ioc),
-        drain_timer(ioc) {}
+        control(net::make_strand(ioc)),
+        acceptor(control),
+        accept_pause(control),
+        drain_timer(control) {}
 
   void DoAccept();
   void BeginDrain();
@@ -93,6 +94,10 @@ class Server::Impl {
   AccessLog& log;
   net::io_context ioc;
   net::thread_pool blocking;
+  // The acceptor, the signals, the timers and the drain all run on this one strand: with several
+  // I/O threads, an accept completing on one while shutdown closes the acceptor on another would
+  // be a data race (ThreadSanitizer found it).
+  net::strand<net::io_context::executor_type> control;
   tcp::acceptor acceptor;
   std::optional<net::signal_set> signals;
   net::steady_timer accept_pause;
@@ -372,12 +377,12 @@ domain::Result<std::uint16_t> Server::Listen() {
 
 void Server::Run() {
   if (impl_->settings.handle_signals) {
-    impl_->signals.emplace(impl_->ioc, SIGINT, SIGTERM);
+    impl_->signals.emplace(impl_->control, SIGINT, SIGTERM);
     impl_->signals->async_wait([this](beast::error_code ec, int) {
       if (!ec) impl_->BeginDrain();
     });
   }
-  impl_->DoAccept();
+  net::post(impl_->control, [this] { impl_->DoAccept(); });
   std::vector<std::thread> threads;
   for (int i = 1; i < impl_->settings.io_threads; ++i) {
     threads.emplace_back([this] { impl_->ioc.run(); });
@@ -389,7 +394,7 @@ void Server::Run() {
 }
 
 void Server::Shutdown() {
-  net::post(impl_->ioc, [this] { impl_->BeginDrain(); });
+  net::post(impl_->control, [this] { impl_->BeginDrain(); });
 }
 
 bool Server::draining() const {
