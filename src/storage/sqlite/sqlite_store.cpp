@@ -500,14 +500,11 @@ Result<std::unique_ptr<SqliteStore>> SqliteStore::Open(const SqliteSettings& set
     if (!reader) return std::move(reader).error();
     store->idle_readers_.push_back(std::move(*reader));
   }
-  // Checkpoints move off the writer: the checkpointer thread folds the WAL back while the writer
-  // keeps committing.
-  if (auto s = store->writer_->db().Execute("PRAGMA wal_autocheckpoint=0"); !s.ok()) {
-    return std::move(s).error();
-  }
+  // Checkpoints stay on the writer (SQLite's automatic one, every 1000 WAL pages). A separate
+  // checkpointer thread was tried: no faster, and its fsync of the database file queued in front
+  // of the writer's WAL fsync, tripling p99 at 64 connections (bench/README.md).
   store->writer_thread_ = std::thread([s = store.get()] { s->WriterLoop(); });
   store->completer_thread_ = std::thread([s = store.get()] { s->CompleterLoop(); });
-  store->checkpointer_thread_ = std::thread([s = store.get()] { s->CheckpointerLoop(); });
   return store;
 }
 
@@ -529,12 +526,6 @@ void SqliteStore::Close() {
   }
   completed_ready_.notify_all();
   if (completer_thread_.joinable()) completer_thread_.join();
-  {
-    std::lock_guard lock(checkpoint_mutex_);
-    checkpointer_closing_ = true;
-  }
-  checkpoint_wake_.notify_all();
-  if (checkpointer_thread_.joinable()) checkpointer_thread_.join();
   if (writer_) {
     // Fold the WAL back into the database so the file stands alone after a clean stop.
     (void)writer_->db().Execute("PRAGMA wal_checkpoint(TRUNCATE)");
@@ -638,25 +629,6 @@ void SqliteStore::CompleterLoop() {
       completed_.pop_front();
     }
     Complete(std::move(item.batch), std::move(item.results));
-  }
-}
-
-void SqliteStore::CheckpointerLoop() {
-  auto db = Connection::Open(settings_.path, false);
-  if (!db) return;  // the writer's Close() still checkpoints; until then the WAL just grows
-  std::uint64_t checkpointed_at = 0;
-  std::unique_lock lock(checkpoint_mutex_);
-  while (!checkpointer_closing_) {
-    checkpoint_wake_.wait_for(lock, std::chrono::milliseconds(50));
-    if (checkpointer_closing_) break;
-    const std::uint64_t commits = counters().commits;
-    if (commits == checkpointed_at) continue;  // idle: nothing new in the WAL
-    checkpointed_at = commits;
-    lock.unlock();
-    // PASSIVE never waits for readers or the writer; whatever it cannot copy now, it copies on
-    // a later round.
-    (void)db->Execute("PRAGMA wal_checkpoint(PASSIVE)");
-    lock.lock();
   }
 }
 

@@ -8,8 +8,7 @@
 //
 // The writer does nothing it can hand off, because its CPU time per case bounds intake (bench/):
 // when more work is already waiting, the completions of a committed group run on a completion
-// thread (under light load they run at once, saving a thread hop); and WAL checkpoints run on a
-// checkpointer thread with its own connection instead of inside a writer's COMMIT.
+// thread (under light load they run at once, saving a thread hop).
 //
 // Reads: a fixed pool of connections (WAL lets readers run beside the writer), each read in its
 // own snapshot.
@@ -81,7 +80,6 @@ class SqliteStore final : public app::Store {
   void RunBatch(std::vector<Pending>& batch);
   void Complete(std::vector<Pending> batch, std::vector<domain::Status> results);
   void CompleterLoop();
-  void CheckpointerLoop();
   std::unique_ptr<Reader> AcquireReader();
   void ReleaseReader(std::unique_ptr<Reader> reader);
 
@@ -105,11 +103,6 @@ class SqliteStore final : public app::Store {
   std::deque<Completed> completed_;  // GUARDED_BY(completed_mutex_)
   bool completer_closing_ = false;   // GUARDED_BY(completed_mutex_)
   std::thread completer_thread_;
-
-  std::mutex checkpoint_mutex_;
-  std::condition_variable checkpoint_wake_;
-  bool checkpointer_closing_ = false;  // GUARDED_BY(checkpoint_mutex_)
-  std::thread checkpointer_thread_;
 
   std::mutex readers_mutex_;
   std::condition_variable reader_free_;
