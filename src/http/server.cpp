@@ -273,7 +273,7 @@ class Session : public std::enable_shared_from_this<Session> {
   std::optional<bhttp::request_parser<bhttp::string_body>> parser_;
   Request request_;
   bhttp::response<bhttp::string_body> response_;
-  std::shared_ptr<std::atomic<bool>> responded_ = std::make_shared<std::atomic<bool>>(false);
+  std::shared_ptr<std::atomic<bool>> responded_;  // one per request, made in BuildRequest()
   unsigned status_ = 0;
   bool keep_alive_ = true;
   bool busy_ = false;  // between reading a request and writing its response

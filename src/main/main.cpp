@@ -8,7 +8,6 @@
 #include <boost/json.hpp>
 #include <chrono>
 #include <csignal>
-#include <future>
 #include <iostream>
 #include <thread>
 

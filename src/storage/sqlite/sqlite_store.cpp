@@ -56,10 +56,6 @@ constexpr std::string_view kCaseColumns =
     "remedy_sought, language, preferred_channel, consent_notice_shown, vulnerable, "
     "escalation_level, access_code_hash, version";
 
-Result<Statement> PrepareOrThrow(Connection& db, std::string_view sql) {
-  return db.Prepare(sql);
-}
-
 }  // namespace
 
 // ---------------------------------------------------------------------------------------------
@@ -261,7 +257,7 @@ class SqliteStore::Writer final : public app::WriteTransaction {
   Status PrepareAll() {
     struct Want {
       std::optional<Statement>* slot;
-      std::string sql;
+      std::string_view sql;
     };
     const Want wants[] = {
         {&begin_, "BEGIN IMMEDIATE"},
@@ -270,13 +266,13 @@ class SqliteStore::Writer final : public app::WriteTransaction {
         {&savepoint_, "SAVEPOINT work"},
         {&release_, "RELEASE work"},
         {&rollback_to_, "ROLLBACK TO work"},
-        {&next_sequence_, std::string(sql::kNextReferenceSequence)},
-        {&insert_case_, std::string(sql::kInsertCase)},
-        {&insert_transaction_, std::string(sql::kInsertTransaction)},
-        {&insert_event_, std::string(sql::kInsertEvent)},
+        {&next_sequence_, sql::kNextReferenceSequence},
+        {&insert_case_, sql::kInsertCase},
+        {&insert_transaction_, sql::kInsertTransaction},
+        {&insert_event_, sql::kInsertEvent},
     };
     for (const Want& want : wants) {
-      auto statement = PrepareOrThrow(db_, want.sql);
+      auto statement = db_.Prepare(want.sql);
       if (!statement) return std::move(statement).error();
       want.slot->emplace(std::move(*statement));
     }
