@@ -1,6 +1,8 @@
 #include "app/submit_case.hpp"
 
+#include "app/audit_record.hpp"
 #include "domain/access_code.hpp"
+#include "domain/json_writer.hpp"
 
 namespace shakwa::app {
 
@@ -16,8 +18,27 @@ SubmitCase::SubmitCase(Settings settings, Store& store, const Clock& clock, Rand
 
 void SubmitCase::Submit(const domain::IntakeForm& form, const domain::Actor& recorded_by,
                         Done done) const {
-  domain::Result<domain::Case> validated =
-      domain::ValidateIntake(form, *categories_, settings_.rules);
+  Record(domain::ValidateIntake(form, *categories_, settings_.rules), recorded_by, std::nullopt,
+         std::move(done));
+}
+
+void SubmitCase::SubmitForBeneficiary(const domain::IntakeForm& form,
+                                      const domain::StaffUser& agent,
+                                      std::optional<domain::Instant> received_at,
+                                      Done done) const {
+  auto validated = domain::ValidateIntake(form, *categories_, settings_.staff_rules);
+  if (validated && received_at && *received_at > clock_.Now() + std::chrono::minutes(1)) {
+    domain::Error e =
+        domain::Error::Of(domain::ErrorCode::kInvalidInput, domain::MessageId::kValidationFailed);
+    e.fields.push_back({"received_at", domain::MessageId::kReceivedInFuture, {}});
+    validated = std::move(e);
+  }
+  Record(std::move(validated), domain::Actor{domain::Actor::Kind::kStaff, std::to_string(agent.id)},
+         received_at, std::move(done));
+}
+
+void SubmitCase::Record(domain::Result<domain::Case> validated, const domain::Actor& recorded_by,
+                        std::optional<domain::Instant> received_at, Done done) const {
   if (!validated) {
     done(std::move(validated).error());
     return;
@@ -28,8 +49,9 @@ void SubmitCase::Submit(const domain::IntakeForm& form, const domain::Actor& rec
   auto receipt = std::make_shared<Receipt>();
   receipt->recorded = std::move(validated).value();
   domain::Case& c = receipt->recorded;
-  c.received_at = clock_.Now();
-  c.recorded_at = c.received_at;
+  c.recorded_at = clock_.Now();
+  c.received_at = received_at.value_or(c.recorded_at);
+  c.handling.updated_at = c.recorded_at;
   c.recorded_by = recorded_by;
   c.status = domain::CaseStatus::kReceived;
   c.reference.prefix = domain::ReferencePrefix(c.kind);
@@ -58,7 +80,12 @@ void SubmitCase::Submit(const domain::IntakeForm& form, const domain::Actor& rec
         received.to_status = domain::CaseStatus::kReceived;
         auto event = tx.AppendEvent(stored.id, received);
         if (!event) return std::move(event).error();
-        return domain::Status::Ok();
+        domain::JsonWriter detail;
+        detail.Add("kind", domain::NameOf(stored.kind))
+            .Add("channel", domain::NameOf(stored.channel))
+            .Add("category", std::string_view(stored.category));
+        return Audit(tx, stored.recorded_at, stored.recorded_by, "case.received",
+                     stored.reference.ToString(), detail.Finish());
       },
       [receipt, done = std::move(done)](domain::Status status) {
         if (!status.ok()) {

@@ -16,6 +16,7 @@
 #include "app/ports/secrets.hpp"
 #include "app/ports/store.hpp"
 #include "domain/intake.hpp"
+#include "domain/staff.hpp"
 
 namespace shakwa::app {
 
@@ -27,7 +28,8 @@ struct Receipt {
 class SubmitCase {
  public:
   struct Settings {
-    domain::IntakeRules rules;
+    domain::IntakeRules rules;        // the public channels
+    domain::IntakeRules staff_rules;  // what agents record: every channel
     int sequence_width = 6;
   };
   using Done = std::function<void(domain::Result<Receipt>)>;
@@ -39,7 +41,16 @@ class SubmitCase {
   // Calls done exactly once: at once with the validation errors, or after the commit.
   void Submit(const domain::IntakeForm& form, const domain::Actor& recorded_by, Done done) const;
 
+  // An agent records a case received by phone, walk-in, e-mail or social media on the
+  // beneficiary's behalf. received_at is when the complaint really arrived (now if absent); it
+  // may not be in the future (a minute of clock skew aside). The clocks run from received_at.
+  void SubmitForBeneficiary(const domain::IntakeForm& form, const domain::StaffUser& agent,
+                            std::optional<domain::Instant> received_at, Done done) const;
+
  private:
+  void Record(domain::Result<domain::Case> validated, const domain::Actor& recorded_by,
+              std::optional<domain::Instant> received_at, Done done) const;
+
   Settings settings_;
   Store& store_;
   const Clock& clock_;

@@ -16,9 +16,11 @@
 #include <string_view>
 #include <vector>
 
+#include "domain/handling.hpp"
 #include "domain/messages.hpp"
 #include "domain/reference_number.hpp"
 #include "domain/time.hpp"
+#include "domain/vocabulary.hpp"
 
 namespace shakwa::domain {
 
@@ -41,18 +43,6 @@ enum class Subject { kProduct, kService, kProcess, kDecision, kProcedure, kSitua
 enum class TransactionType { kTender, kContract, kPaymentOrder, kInvoice };
 enum class ContactChannel { kEmail, kSms, kPhone };
 
-// A vocabulary entry: the enumerator, its wire name, and how people read it.
-template <typename E>
-struct Term {
-  E value;
-  std::string_view name;
-  std::string_view arabic;
-  std::string_view english;
-};
-
-// The vocabularies, by type: TermsOf<CaseKind>() and so on.
-template <typename E>
-std::span<const Term<E>> TermsOf();
 template <>
 std::span<const Term<CaseKind>> TermsOf<CaseKind>();
 template <>
@@ -69,40 +59,6 @@ template <>
 std::span<const Term<ContactChannel>> TermsOf<ContactChannel>();
 template <>
 std::span<const Term<Language>> TermsOf<Language>();
-
-// Lookups by enumerator and by wire name, for any vocabulary above.
-template <typename E>
-const Term<E>& TermOf(E value) {
-  for (const auto& t : TermsOf<E>()) {
-    if (t.value == value) return t;
-  }
-  return TermsOf<E>().front();  // unreachable while every enumerator has a row (tested)
-}
-template <typename E>
-std::string_view NameOf(E value) {
-  return TermOf(value).name;
-}
-template <typename E>
-std::string_view LabelOf(E value, Language language) {
-  return language == Language::kArabic ? TermOf(value).arabic : TermOf(value).english;
-}
-template <typename E>
-std::optional<E> FromName(std::string_view name) {
-  for (const auto& t : TermsOf<E>()) {
-    if (t.name == name) return t.value;
-  }
-  return std::nullopt;
-}
-// "a, b, c": the wire names, for messages that list what is allowed.
-template <typename E>
-std::string NamesOf() {
-  std::string out;
-  for (const auto& t : TermsOf<E>()) {
-    if (!out.empty()) out += ", ";
-    out += t.name;
-  }
-  return out;
-}
 
 // The letter that opens a reference number for a case received as this kind.
 char ReferencePrefix(CaseKind kind);
@@ -159,6 +115,7 @@ struct Case {
   bool vulnerable = false;
   int escalation_level = 0;
   std::int64_t version = 1;  // bumped by every change; optimistic concurrency for staff actions
+  CaseHandling handling;     // what staff have recorded (handling.hpp)
 };
 
 // What happened to a case: one row of its timeline.
@@ -171,6 +128,8 @@ struct CaseEvent {
   Actor actor;
   std::optional<CaseStatus> from_status;
   std::optional<CaseStatus> to_status;
+  std::string actor_role;  // the staff role's wire name; what a beneficiary is shown of staff
+  std::string data;        // a JSON object: the note or reply text, old -> new values
 };
 
 std::string_view NameOf(Actor::Kind kind);

@@ -28,9 +28,12 @@ enum class ErrorCode {
   kMalformedReference,    // a reference number that fails its format or check digit
   kUnsupportedMediaType,  // a body in a format we do not take
   kPayloadTooLarge,       // a body over the limit
+  kUnauthenticated,       // no valid credentials: sign in first
+  kForbidden,             // signed in, but this role may not do this
   kNotFound,              // no such thing, or not for you to know it exists
   kMethodNotAllowed,
-  kConflict,     // a stale version or a forbidden lifecycle transition
+  kConflict,         // a stale version, a forbidden lifecycle transition, a duplicate
+  kTooManyRequests,  // too many failed attempts; try again later
   kUnavailable,  // storage cannot take the request now; safe to retry
   kInternal,     // a bug; logged with the request id
 };

@@ -19,8 +19,14 @@ unsigned HttpStatusFor(ErrorCode code) {
       return 415;
     case ErrorCode::kPayloadTooLarge:
       return 413;
+    case ErrorCode::kUnauthenticated:
+      return 401;
+    case ErrorCode::kForbidden:
+      return 403;
     case ErrorCode::kNotFound:
       return 404;
+    case ErrorCode::kTooManyRequests:
+      return 429;
     case ErrorCode::kMethodNotAllowed:
       return 405;
     case ErrorCode::kConflict:

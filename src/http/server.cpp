@@ -144,6 +144,23 @@ class Session : public std::enable_shared_from_this<Session> {
     parser_->body_limit(server_.settings.max_body_bytes);
     parser_->header_limit(16 * 1024);
     stream_.expires_after(server_.settings.read_timeout);
+    // The header first: file uploads may be larger than any other body.
+    bhttp::async_read_header(stream_, buffer_, *parser_,
+                             beast::bind_front_handler(&Session::OnHeader, shared_from_this()));
+  }
+
+  void OnHeader(beast::error_code ec, std::size_t bytes) {
+    if (ec) {
+      OnRead(ec, bytes);
+      return;
+    }
+    const std::string_view type = parser_->get()[bhttp::field::content_type];
+    if (type.substr(0, 19) == "multipart/form-data") {
+      body_limit_ = server_.settings.max_upload_bytes;
+      parser_->body_limit(body_limit_);
+    } else {
+      body_limit_ = server_.settings.max_body_bytes;
+    }
     bhttp::async_read(stream_, buffer_, *parser_,
                       beast::bind_front_handler(&Session::OnRead, shared_from_this()));
   }
@@ -166,7 +183,7 @@ class Session : public std::enable_shared_from_this<Session> {
           too_large ? domain::ErrorCode::kPayloadTooLarge : domain::ErrorCode::kMalformedRequest,
           too_large ? domain::MessageId::kPayloadTooLarge : domain::MessageId::kBadHttpRequest,
           ec.message());
-      if (too_large) error.message_param = std::to_string(server_.settings.max_body_bytes);
+      if (too_large) error.message_param = std::to_string(body_limit_);
       Write(Problem(error, request_));
       return;
     }
@@ -271,6 +288,7 @@ class Session : public std::enable_shared_from_this<Session> {
   beast::tcp_stream stream_;
   beast::flat_buffer buffer_;
   std::optional<bhttp::request_parser<bhttp::string_body>> parser_;
+  std::size_t body_limit_ = 0;  // of the request being read
   Request request_;
   bhttp::response<bhttp::string_body> response_;
   std::shared_ptr<std::atomic<bool>> responded_;  // one per request, made in BuildRequest()

@@ -29,6 +29,7 @@ struct ServerSettings {
   int io_threads = 2;
   int blocking_threads = 4;
   std::size_t max_body_bytes = 1 << 20;
+  std::size_t max_upload_bytes = 64 << 20;  // multipart/form-data bodies (attachments)
   std::chrono::seconds read_timeout{30};
   std::chrono::seconds shutdown_grace{20};
   bool handle_signals = false;

@@ -11,11 +11,16 @@
 #include <iostream>
 #include <thread>
 
+#include "app/handle_case.hpp"
+#include "app/staff_accounts.hpp"
+#include "app/staff_cases.hpp"
 #include "app/submit_case.hpp"
 #include "app/view_case.hpp"
+
 #include "crypto/sodium.hpp"
 #include "http/api/routes.hpp"
 #include "http/server.hpp"
+#include "main/admin_commands.hpp"
 #include "main/demo.hpp"
 #include "main/settings.hpp"
 #include "storage/sqlite/sqlite_store.hpp"
@@ -27,13 +32,6 @@ namespace json = boost::json;
 
 constexpr std::string_view kVersion = "0.1.0";
 
-class SystemClock final : public app::Clock {
- public:
-  domain::Instant Now() const override {
-    return std::chrono::time_point_cast<std::chrono::milliseconds>(
-        std::chrono::system_clock::now());
-  }
-};
 
 // Logs are JSON lines on standard output, one object per event, for the operator's collector.
 std::shared_ptr<spdlog::logger> MakeLogger(const Settings& settings) {
@@ -78,6 +76,21 @@ class JsonAccessLog final : public http::AccessLog {
   bool enabled_;
 };
 
+}  // namespace
+
+crypto::KeySource KeySourceFor(const Settings& settings, const SettingsSources& sources) {
+  crypto::KeySource source;
+  if (auto it = sources.environment.find("SHAKWA_SECURITY_KEY"); it != sources.environment.end()) {
+    source.hex = it->second;
+  }
+  source.file = settings.security.key_file.empty() ? settings.storage.data_dir / "shakwa.key"
+                                                   : settings.security.key_file;
+  // An operator-named key file must exist: creating a fresh key beside an existing database
+  // would make its sealed data unreadable.
+  source.create_if_missing = settings.security.key_file.empty();
+  return source;
+}
+
 std::filesystem::path DatabasePath(const Settings& settings) {
   return settings.storage.data_dir / "shakwa.db";
 }
@@ -92,27 +105,26 @@ void EnsureDataDir(const Settings& settings) {
   ::chmod(settings.storage.data_dir.c_str(), 0700);
 }
 
-crypto::Key MasterKey(const Settings& settings, const SettingsSources& sources) {
-  crypto::KeySource source;
-  if (auto it = sources.environment.find("SHAKWA_SECURITY_KEY"); it != sources.environment.end()) {
-    source.hex = it->second;
-  }
-  source.file = settings.security.key_file.empty() ? settings.storage.data_dir / "shakwa.key"
-                                                   : settings.security.key_file;
-  // An operator-named key file must exist: creating a fresh key beside an existing database
-  // would make its sealed data unreadable.
-  source.create_if_missing = settings.security.key_file.empty();
-  return crypto::LoadMasterKey(source);
+app::StaffAccounts::Settings AccountSettings(const Settings& settings) {
+  app::StaffAccounts::Settings out;
+  out.max_failures = settings.security.max_failed_logins;
+  out.lockout = std::chrono::minutes(settings.security.lockout_minutes);
+  out.session_lifetime = std::chrono::hours(settings.security.session_hours);
+  return out;
 }
+
+namespace {
 
 int Serve(const SettingsSources& sources, bool demo) {
   const Settings settings = LoadSettings(sources);
   auto logger = MakeLogger(settings);
   EnsureDataDir(settings);
-  const crypto::Key key = MasterKey(settings, sources);
+  const crypto::Keyring keys = crypto::LoadKeyring(KeySourceFor(settings, sources));
   crypto::SodiumRandom random;
-  crypto::SodiumAccessCodeHasher hasher(key);
-  crypto::SodiumFieldCipher cipher(key);
+  crypto::SodiumAccessCodeHasher hasher(keys);
+  crypto::SodiumFieldCipher cipher(keys);
+  crypto::SodiumTokenHasher tokens(keys);
+  crypto::SodiumPasswordHasher passwords;
 
   auto store =
       storage::sqlite::SqliteStore::Open({DatabasePath(settings), settings.storage.readers,
@@ -138,11 +150,21 @@ int Serve(const SettingsSources& sources, bool demo) {
   }
 
   SystemClock clock;
+  auto catalogue = std::make_shared<const domain::CategoryCatalogue>(std::move(categories));
+  domain::IntakeRules staff_rules;
+  staff_rules.channels.clear();
+  for (const auto& term : domain::TermsOf<domain::Channel>()) {
+    staff_rules.channels.push_back(term.value);
+  }
   app::SubmitCase submit_case(
-      app::SubmitCase::Settings{domain::IntakeRules{}, settings.reference.sequence_digits}, **store,
-      clock, random, hasher,
-      std::make_shared<const domain::CategoryCatalogue>(std::move(categories)));
+      app::SubmitCase::Settings{domain::IntakeRules{}, staff_rules,
+                                settings.reference.sequence_digits},
+      **store, clock, random, hasher, catalogue);
   app::ViewCaseAsBeneficiary view_case(**store, hasher);
+  app::StaffAccounts accounts(AccountSettings(settings), **store, clock, random, passwords,
+                              tokens);
+  app::HandleCase handle_case(**store, clock, hasher, catalogue);
+  app::StaffCases staff_cases(**store, clock, hasher);
 
   if (demo) {
     // Access codes are secrets and never go to the log; demo ones are shown on the terminal.
@@ -153,7 +175,10 @@ int Serve(const SettingsSources& sources, bool demo) {
   }
 
   http::Router router;
-  http::api::AddRoutes(router, http::api::Dependencies{submit_case, view_case, **store});
+  http::api::AddRoutes(router,
+                       http::api::Dependencies{submit_case, view_case, **store, accounts,
+                                               handle_case, staff_cases, clock, nullptr,
+                                               settings.security.secure_cookies});
   JsonAccessLog access_log(logger, settings.log.requests);
   http::ServerSettings server_settings;
   server_settings.host = settings.server.host;
@@ -223,9 +248,11 @@ int main(int argc, char** argv) {
   std::string config, listen, data;
   bool demo = false;
 
+  std::vector<CLI::App*> with_common;
   auto add_common = [&](CLI::App* command) {
     command->add_option("--config", config, "TOML settings file");
     command->add_option("--data", data, "data directory (default ./var)");
+    with_common.push_back(command);
   };
   auto* serve = cli.add_subcommand("serve", "run the HTTP server");
   add_common(serve);
@@ -235,14 +262,51 @@ int main(int argc, char** argv) {
   add_common(migrate);
   auto* version = cli.add_subcommand("version", "print the version");
 
+  auto* department = cli.add_subcommand("department", "manage departments");
+  department->require_subcommand(1);
+  DepartmentArgs department_args;
+  auto* department_add = department->add_subcommand("add", "add a department");
+  add_common(department_add);
+  department_add->add_option("code", department_args.code, "code, e.g. procurement")->required();
+  department_add->add_option("--name-ar", department_args.name_ar, "Arabic name")->required();
+  department_add->add_option("--name-en", department_args.name_en, "English name")->required();
+
+  auto* user = cli.add_subcommand("user", "manage staff users");
+  user->require_subcommand(1);
+  UserArgs user_args;
+  std::string user_department;
+  bool password_stdin = false;
+  auto* user_add = user->add_subcommand("add", "add a staff user (password from standard input)");
+  add_common(user_add);
+  user_add->add_option("email", user_args.email, "e-mail address, the sign-in name")->required();
+  user_add->add_option("--name", user_args.name, "full name")->required();
+  user_add->add_option("--role", user_args.role,
+                       "agent, handler, supervisor, qa_reviewer, manager, admin or auditor")
+      ->required();
+  user_add->add_option("--department", user_department, "department code (handlers, supervisors)");
+  user_add->add_flag("--password-stdin", password_stdin, "read the password from standard input")
+      ->required();
+
+  auto* audit = cli.add_subcommand("audit", "the audit trail");
+  audit->require_subcommand(1);
+  auto* audit_verify = audit->add_subcommand("verify", "check the whole hash chain");
+  add_common(audit_verify);
+
+  auto* keys = cli.add_subcommand("keys", "encryption keys");
+  keys->require_subcommand(1);
+  auto* keys_rotate = keys->add_subcommand(
+      "rotate", "add a new key and re-seal all personal data under it (stop the server first)");
+  add_common(keys_rotate);
+
   CLI11_PARSE(cli, argc, argv);
   // A flag given empty is an error LoadSettings reports, not a flag left out.
-  auto given = [](const CLI::App* command, const char* flag) {
-    return command->parsed() && command->count(flag) > 0;
-  };
-  if (given(serve, "--config") || given(migrate, "--config")) sources.file = config;
-  if (given(serve, "--listen")) sources.listen = listen;
-  if (given(serve, "--data") || given(migrate, "--data")) sources.data_dir = data;
+  for (const CLI::App* command : with_common) {
+    if (!command->parsed()) continue;
+    if (command->count("--config") > 0) sources.file = config;
+    if (command->count("--data") > 0) sources.data_dir = data;
+  }
+  if (serve->parsed() && serve->count("--listen") > 0) sources.listen = listen;
+  if (user_add->count("--department") > 0) user_args.department = user_department;
   sources.environment = ShakwaEnvironment();
 
   try {
@@ -252,6 +316,10 @@ int main(int argc, char** argv) {
       return 0;
     }
     if (migrate->parsed()) return Migrate(sources);
+    if (department_add->parsed()) return AddDepartmentCommand(sources, department_args);
+    if (user_add->parsed()) return AddUserCommand(sources, user_args);
+    if (audit_verify->parsed()) return VerifyAuditCommand(sources);
+    if (keys_rotate->parsed()) return RotateKeysCommand(sources);
     return Serve(sources, demo);
   } catch (const SettingsError& e) {
     std::cerr << e.what() << "\n";

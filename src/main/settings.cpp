@@ -134,6 +134,32 @@ const std::vector<Key>& Keys() {
          s.security.key_file = v;
          return {};
        }},
+      {"security", "secure_cookies", Type::kBoolean,
+       [](Settings& s, const std::string& v) { return ApplyBool(s.security.secure_cookies, v); }},
+      {"security", "session_hours", Type::kInteger,
+       Int(1, 24 * 30,
+           [](Settings& s, std::int64_t v) { s.security.session_hours = static_cast<int>(v); })},
+      {"security", "max_failed_logins", Type::kInteger,
+       Int(1, 100,
+           [](Settings& s, std::int64_t v) {
+             s.security.max_failed_logins = static_cast<int>(v);
+           })},
+      {"security", "lockout_minutes", Type::kInteger,
+       Int(1, 24 * 60,
+           [](Settings& s, std::int64_t v) { s.security.lockout_minutes = static_cast<int>(v); })},
+      {"attachments", "max_file_bytes", Type::kInteger,
+       Int(1024, std::int64_t{1} << 30,
+           [](Settings& s, std::int64_t v) { s.attachments.max_file_bytes = v; })},
+      {"attachments", "max_files_per_case", Type::kInteger,
+       Int(0, 100,
+           [](Settings& s, std::int64_t v) {
+             s.attachments.max_files_per_case = static_cast<int>(v);
+           })},
+      {"attachments", "clamd", Type::kString,
+       [](Settings& s, const std::string& v) -> std::string {
+         s.attachments.clamd = v;
+         return {};
+       }},
       {"reference", "sequence_digits", Type::kInteger,
        Int(4, 9,
            [](Settings& s, std::int64_t v) { s.reference.sequence_digits = static_cast<int>(v); })},

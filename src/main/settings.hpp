@@ -34,7 +34,16 @@ struct Settings {
   } storage;
   struct Security {
     std::filesystem::path key_file;  // empty: <data_dir>/shakwa.key, created on first start
+    bool secure_cookies = false;     // mark the session cookie Secure (behind HTTPS)
+    int session_hours = 12;
+    int max_failed_logins = 5;       // wrong passwords in a row before a lock-out
+    int lockout_minutes = 15;
   } security;
+  struct Attachments {
+    std::int64_t max_file_bytes = 10 << 20;
+    int max_files_per_case = 10;
+    std::string clamd;  // empty: no virus scanning; "unix:/run/clamav/clamd.ctl" or "HOST:PORT"
+  } attachments;
   struct Reference {
     int sequence_digits = 6;
   } reference;

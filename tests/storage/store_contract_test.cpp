@@ -1,12 +1,19 @@
 // The store contract: one suite, run unchanged against every Store adapter. A new backend is
 // done when it passes this file.
+//
+// What it leaves to each adapter: a queue cursor's format (the suite only follows cursors the
+// store returned), the direction of the final case_id tie-break within a sort (it must be total
+// and the same on every page), and the order of Departments() and Users().
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <atomic>
 #include <functional>
 #include <memory>
+#include <set>
 #include <thread>
 
+#include "storage/audit_chain.hpp"
 #include "storage/memory/memory_store.hpp"
 #include "storage/sqlite/sqlite_store.hpp"
 #include "support/fakes.hpp"
@@ -15,8 +22,21 @@
 namespace shakwa::storage {
 namespace {
 
+using domain::ErrorCode;
+using domain::MessageId;
+using testing::FullHandling;
+using testing::QueueCases;
+using testing::QueueHour;
+using testing::ReadResult;
+using testing::SampleAttachment;
+using testing::SampleAuditEntry;
 using testing::SampleCase;
+using testing::SampleDepartment;
+using testing::SampleSession;
+using testing::SampleUser;
+using testing::WriteResult;
 using testing::WriteSync;
+using Sort = app::CaseQuery::Sort;
 
 struct Backend {
   std::string name;
@@ -70,10 +90,239 @@ class StoreContract : public ::testing::TestWithParam<Backend> {
     return id;
   }
 
+  // Inserts each case as intake does, then records its status and handling as staff do (one
+  // UpdateCase each, to version 2), so the queue tests need nothing of InsertCase but intake.
+  void Seed(const std::vector<domain::Case>& cases) {
+    ASSERT_TRUE(WriteSync(*store_, [&](app::WriteTransaction& tx) -> domain::Status {
+                  for (const auto& c : cases) {
+                    if (auto id = tx.InsertCase(c, {}); !id) return std::move(id).error();
+                  }
+                  return domain::Status::Ok();
+                }).ok());
+    const domain::Status updated =
+        WriteSync(*store_, [&](app::WriteTransaction& tx) -> domain::Status {
+          for (const auto& c : cases) {
+            auto found = tx.FindCase(c.reference);
+            if (!found) return std::move(found).error();
+            if (!found->has_value()) {
+              return domain::Error::Of(ErrorCode::kNotFound, MessageId::kCaseNotFound,
+                                       "just inserted, not found: " + c.reference.ToString());
+            }
+            domain::Case stored = (*found)->value;
+            stored.status = c.status;
+            stored.kind = c.kind;
+            stored.category = c.category;
+            stored.handling = c.handling;
+            stored.version += 1;
+            if (auto s = tx.UpdateCase(stored); !s.ok()) return s;
+          }
+          return domain::Status::Ok();
+        });
+    ASSERT_TRUE(updated.ok()) << updated.error().detail;
+  }
+
+  domain::Status Update(const domain::Case& c) {
+    return WriteSync(*store_, [&](app::WriteTransaction& tx) { return tx.UpdateCase(c); });
+  }
+
+  domain::Result<app::CasePage> List(const app::CaseQuery& query) {
+    return ReadResult(*store_, [&](app::ReadTransaction& tx) { return tx.ListCases(query); });
+  }
+
+  // The references of every case query selects, in order, from one page big enough for all.
+  std::vector<std::string> ListAll(app::CaseQuery query) {
+    query.limit = 200;
+    auto page = List(query);
+    EXPECT_TRUE(page.has_value()) << page.error().detail;
+    if (!page) return {};
+    EXPECT_FALSE(page->next_cursor.has_value());
+    std::vector<std::string> out;
+    for (const auto& c : page->items) out.push_back(c.reference.ToString());
+    return out;
+  }
+
+  // Walks query page by page, following only the cursors the store hands out.
+  std::vector<domain::Case> Walk(app::CaseQuery query, int page_size, int& pages) {
+    query.limit = page_size;
+    std::vector<domain::Case> out;
+    pages = 0;
+    for (;;) {
+      auto page = List(query);
+      EXPECT_TRUE(page.has_value()) << page.error().detail;
+      if (!page) break;
+      ++pages;
+      EXPECT_LE(static_cast<int>(page->items.size()), page_size);
+      out.insert(out.end(), page->items.begin(), page->items.end());
+      if (!page->next_cursor) break;
+      EXPECT_EQ(static_cast<int>(page->items.size()), page_size) << "a short page before the end";
+      if (pages > 100) {
+        ADD_FAILURE() << "the cursor never ends";
+        break;
+      }
+      query.after = page->next_cursor;
+    }
+    return out;
+  }
+
+  std::vector<domain::AuditEntry> AuditTrail() {
+    auto entries =
+        ReadResult(*store_, [](app::ReadTransaction& tx) { return tx.AuditEntries(0, 1000); });
+    EXPECT_TRUE(entries.has_value()) << entries.error().detail;
+    return entries ? *entries : std::vector<domain::AuditEntry>{};
+  }
+
+  domain::AuditVerification VerifyAudit() {
+    auto verified = ReadResult(*store_, [](app::ReadTransaction& tx) { return tx.VerifyAudit(); });
+    EXPECT_TRUE(verified.has_value()) << verified.error().detail;
+    return verified ? *verified : domain::AuditVerification{};
+  }
+
+  domain::Result<domain::AuditEntry> AppendAudit(const domain::AuditEntry& entry) {
+    return WriteResult(*store_, [&](app::WriteTransaction& tx) { return tx.AppendAudit(entry); });
+  }
+
+  domain::Result<std::int64_t> InsertUser(const domain::StaffUser& user,
+                                          const std::string& password_hash = "$argon2id$x") {
+    return WriteResult(
+        *store_, [&](app::WriteTransaction& tx) { return tx.InsertUser(user, password_hash); });
+  }
+
+  domain::Status InsertDepartment(const domain::Department& department) {
+    return WriteSync(*store_,
+                     [&](app::WriteTransaction& tx) { return tx.InsertDepartment(department); });
+  }
+
+  std::optional<domain::StaffUser> FindUser(std::int64_t id) {
+    auto found = ReadResult(*store_, [&](app::ReadTransaction& tx) { return tx.FindUser(id); });
+    EXPECT_TRUE(found.has_value()) << found.error().detail;
+    return found ? *found : std::nullopt;
+  }
+
+  std::optional<domain::Session> FindSession(const std::array<std::uint8_t, 32>& token_hash) {
+    auto found =
+        ReadResult(*store_, [&](app::ReadTransaction& tx) { return tx.FindSession(token_hash); });
+    EXPECT_TRUE(found.has_value()) << found.error().detail;
+    return found ? *found : std::nullopt;
+  }
+
   testing::TempDir dir_;
   testing::PlainCipher cipher_;
   std::shared_ptr<app::Store> store_;
 };
+
+// ---------------------------------------------------------------------------------------------
+// The reference model the queue tests hold a store to.
+
+int Rank(domain::Priority priority) {
+  switch (priority) {
+    case domain::Priority::kUrgent:
+      return 3;
+    case domain::Priority::kHigh:
+      return 2;
+    case domain::Priority::kNormal:
+      return 1;
+    case domain::Priority::kLow:
+      return 0;
+  }
+  return 0;
+}
+
+// Whether sort puts a strictly before b by its keys, leaving aside the case_id tie-break (whose
+// direction is the adapter's to choose, as long as it is total and stable across pages).
+bool KeysBefore(Sort sort, const domain::Case& a, const domain::Case& b) {
+  switch (sort) {
+    case Sort::kReceivedAsc:
+      return a.received_at < b.received_at;
+    case Sort::kReceivedDesc:
+      return a.received_at > b.received_at;
+    case Sort::kPriorityDesc:
+      if (a.handling.priority != b.handling.priority) {
+        return Rank(a.handling.priority) > Rank(b.handling.priority);
+      }
+      return a.received_at < b.received_at;
+    case Sort::kUpdatedDesc:
+      return a.handling.updated_at > b.handling.updated_at;
+  }
+  return false;
+}
+
+constexpr Sort kSorts[] = {Sort::kReceivedAsc, Sort::kReceivedDesc, Sort::kPriorityDesc,
+                           Sort::kUpdatedDesc};
+
+std::string SortLabel(Sort sort) {
+  switch (sort) {
+    case Sort::kReceivedAsc:
+      return "received asc";
+    case Sort::kReceivedDesc:
+      return "received desc";
+    case Sort::kPriorityDesc:
+      return "priority desc";
+    case Sort::kUpdatedDesc:
+      return "updated desc";
+  }
+  return "?";
+}
+
+// The queue cases keep selects, in the order sort puts them (the queue data has no ties).
+std::vector<std::string> Expected(Sort sort, const std::function<bool(const domain::Case&)>& keep) {
+  std::vector<domain::Case> kept;
+  for (const auto& c : QueueCases()) {
+    if (keep(c)) kept.push_back(c);
+  }
+  std::sort(kept.begin(), kept.end(), [sort](const domain::Case& a, const domain::Case& b) {
+    return KeysBefore(sort, a, b);
+  });
+  std::vector<std::string> out;
+  for (const auto& c : kept) out.push_back(c.reference.ToString());
+  return out;
+}
+
+bool IsOpen(domain::CaseStatus status) {
+  using S = domain::CaseStatus;
+  return status == S::kReceived || status == S::kAssessed || status == S::kInProgress ||
+         status == S::kAwaitingBeneficiary;
+}
+
+void ExpectInvalidCursor(const domain::Result<app::CasePage>& page) {
+  ASSERT_FALSE(page.has_value()) << "the cursor was accepted";
+  EXPECT_EQ(page.error().code, ErrorCode::kInvalidInput);
+  ASSERT_EQ(page.error().fields.size(), 1u);
+  EXPECT_EQ(page.error().fields[0].path, "cursor");
+  EXPECT_EQ(page.error().fields[0].message, MessageId::kInvalidCursor);
+}
+
+void ExpectSameHandling(const domain::CaseHandling& got, const domain::CaseHandling& want) {
+  EXPECT_EQ(got.severity, want.severity);
+  EXPECT_EQ(got.complexity, want.complexity);
+  EXPECT_EQ(got.impact, want.impact);
+  EXPECT_EQ(got.immediate_action_needed, want.immediate_action_needed);
+  EXPECT_EQ(got.immediate_action_taken, want.immediate_action_taken);
+  EXPECT_EQ(got.priority, want.priority);
+  EXPECT_EQ(got.department, want.department);
+  EXPECT_EQ(got.assignee_id, want.assignee_id);
+  EXPECT_EQ(got.assessed_by, want.assessed_by);
+  EXPECT_EQ(got.concerns_department, want.concerns_department);
+  EXPECT_EQ(got.root_cause, want.root_cause);
+  EXPECT_EQ(got.outcome, want.outcome);
+  EXPECT_EQ(got.decision, want.decision);
+  EXPECT_EQ(got.remedies, want.remedies);
+  EXPECT_EQ(got.rejection_reason, want.rejection_reason);
+  EXPECT_EQ(got.merged_into, want.merged_into);
+  EXPECT_EQ(got.resolution_due_at, want.resolution_due_at);
+  EXPECT_EQ(got.updated_at, want.updated_at);
+}
+
+void ExpectSameAudit(const domain::AuditEntry& got, const domain::AuditEntry& want) {
+  EXPECT_EQ(got.sequence, want.sequence);
+  EXPECT_EQ(got.at, want.at);
+  EXPECT_EQ(got.actor.kind, want.actor.kind);
+  EXPECT_EQ(got.actor.id, want.actor.id);
+  EXPECT_EQ(got.action, want.action);
+  EXPECT_EQ(got.subject, want.subject);
+  EXPECT_EQ(got.detail, want.detail);
+  EXPECT_EQ(got.previous_hash, want.previous_hash);
+  EXPECT_EQ(got.hash, want.hash);
+}
 
 TEST_P(StoreContract, ReferenceSequencesCountUpPerYear) {
   std::vector<std::int64_t> got;
@@ -259,6 +508,819 @@ TEST_P(StoreContract, ShipsTheDefaultCategories) {
                     return domain::Status::Ok();
                   })
                   .ok());
+}
+
+// ---------------------------------------------------------------------------------------------
+// Updating a case
+
+TEST_P(StoreContract, UpdateCaseStoresEveryHandlingFieldAndTheNewVersion) {
+  const domain::Case written = SampleCase(2026, 1);
+  const std::int64_t id = Insert(written);
+  auto seen =
+      WriteResult(*store_, [&](app::WriteTransaction& tx) -> domain::Result<app::StoredCase> {
+        auto found = tx.FindCase(written.reference);
+        if (!found) return std::move(found).error();
+        if (!found->has_value()) {
+          return domain::Error::Of(ErrorCode::kNotFound, MessageId::kCaseNotFound, "not found");
+        }
+        domain::Case c = (*found)->value;
+        EXPECT_EQ(c.version, 1);
+        c.status = domain::CaseStatus::kInProgress;
+        c.kind = domain::CaseKind::kSuggestion;
+        c.category = "payments";
+        c.escalation_level = 2;
+        c.handling = FullHandling();
+        c.version = 2;
+        if (auto s = tx.UpdateCase(c); !s.ok()) return std::move(s).error();
+        // The transaction reads its own change (read-modify-write within one use case).
+        auto again = tx.FindCase(written.reference);
+        if (!again) return std::move(again).error();
+        return **again;
+      });
+  ASSERT_TRUE(seen.has_value()) << seen.error().detail;
+  EXPECT_EQ(seen->value.version, 2);
+  EXPECT_EQ(seen->value.status, domain::CaseStatus::kInProgress);
+
+  const auto read = Find(written.reference);
+  ASSERT_TRUE(read.has_value());
+  const domain::Case& c = read->value;
+  EXPECT_EQ(c.id, id);
+  EXPECT_EQ(c.version, 2);
+  EXPECT_EQ(c.status, domain::CaseStatus::kInProgress);
+  EXPECT_EQ(c.kind, domain::CaseKind::kSuggestion);
+  EXPECT_EQ(c.category, "payments");
+  EXPECT_EQ(c.escalation_level, 2);
+  ExpectSameHandling(c.handling, FullHandling());
+  // What intake recorded stays as it was.
+  EXPECT_EQ(c.subject, written.subject);
+  EXPECT_EQ(c.received_at, written.received_at);
+  EXPECT_EQ(c.beneficiary.name, written.beneficiary.name);
+  EXPECT_EQ(c.beneficiary.national_id, written.beneficiary.national_id);
+  EXPECT_EQ(read->access_code_hash, (app::AccessCodeHash{7, 7, 7}));
+}
+
+TEST_P(StoreContract, UpdateCaseClearsWhatIsNoLongerSet) {
+  domain::Case c = SampleCase(2026, 1);
+  Insert(c);
+  c = Find(c.reference)->value;
+  c.handling = FullHandling();
+  c.version = 2;
+  ASSERT_TRUE(Update(c).ok());
+  c.handling = domain::CaseHandling{};
+  c.handling.updated_at = QueueHour(9);
+  c.version = 3;
+  ASSERT_TRUE(Update(c).ok());
+  const auto read = Find(c.reference);
+  ASSERT_TRUE(read.has_value());
+  EXPECT_EQ(read->value.version, 3);
+  ExpectSameHandling(read->value.handling, c.handling);
+}
+
+TEST_P(StoreContract, AStaleVersionIsRefusedAndChangesNothing) {
+  Insert(SampleCase(2026, 1));
+  const domain::Case original = Find(SampleCase(2026, 1).reference)->value;
+
+  domain::Case first = original;
+  first.status = domain::CaseStatus::kAssessed;
+  first.handling.priority = domain::Priority::kHigh;
+  first.version = 2;
+  ASSERT_TRUE(Update(first).ok());
+
+  // A second person acting on the version both of them opened.
+  domain::Case second = original;
+  second.status = domain::CaseStatus::kRejected;
+  second.handling.rejection_reason = "مكرر";
+  second.version = 2;
+  const domain::Status refused = Update(second);
+  ASSERT_FALSE(refused.ok());
+  EXPECT_EQ(refused.error().code, ErrorCode::kConflict);
+  EXPECT_EQ(refused.error().message, MessageId::kStaleVersion);
+  EXPECT_EQ(refused.error().message_param, "2");
+
+  // Nor may anyone skip a version.
+  domain::Case ahead = first;
+  ahead.version = 4;
+  const domain::Status skipped = Update(ahead);
+  ASSERT_FALSE(skipped.ok());
+  EXPECT_EQ(skipped.error().code, ErrorCode::kConflict);
+  EXPECT_EQ(skipped.error().message, MessageId::kStaleVersion);
+  EXPECT_EQ(skipped.error().message_param, "2");
+
+  const auto read = Find(original.reference);
+  ASSERT_TRUE(read.has_value());
+  EXPECT_EQ(read->value.version, 2);
+  EXPECT_EQ(read->value.status, domain::CaseStatus::kAssessed);
+  EXPECT_EQ(read->value.handling.priority, domain::Priority::kHigh);
+  EXPECT_FALSE(read->value.handling.rejection_reason.has_value());
+}
+
+TEST_P(StoreContract, FailedWorkRollsBackItsUpdateEventAttachmentAndAudit) {
+  const domain::Case original = SampleCase(2026, 1);
+  const std::int64_t id = Insert(original);
+  const domain::Status failed =
+      WriteSync(*store_, [&](app::WriteTransaction& tx) -> domain::Status {
+        auto found = tx.FindCase(original.reference);
+        if (!found) return std::move(found).error();
+        domain::Case c = (*found)->value;
+        c.status = domain::CaseStatus::kAssessed;
+        c.handling = FullHandling();
+        c.version = 2;
+        EXPECT_TRUE(tx.UpdateCase(c).ok());
+        domain::CaseEvent event;
+        event.type = "assessed";
+        event.at = QueueHour(1);
+        EXPECT_TRUE(tx.AppendEvent(id, event).has_value());
+        EXPECT_TRUE(tx.InsertAttachment(id, SampleAttachment(1)).has_value());
+        EXPECT_TRUE(tx.AppendAudit(SampleAuditEntry(1)).has_value());
+        return domain::Error::Of(ErrorCode::kConflict, MessageId::kForbiddenTransition,
+                                 "planned failure");
+      });
+  ASSERT_FALSE(failed.ok());
+  EXPECT_EQ(failed.error().detail, "planned failure");
+
+  const auto read = Find(original.reference);
+  ASSERT_TRUE(read.has_value());
+  EXPECT_EQ(read->value.version, 1);
+  EXPECT_EQ(read->value.status, domain::CaseStatus::kReceived);
+  EXPECT_EQ(read->value.handling.priority, domain::Priority::kNormal);
+  EXPECT_FALSE(read->value.handling.department.has_value());
+  ASSERT_TRUE(store_
+                  ->Read([&](app::ReadTransaction& tx) -> domain::Status {
+                    EXPECT_TRUE(tx.Timeline(id, false)->empty());
+                    EXPECT_TRUE(tx.Attachments(id)->empty());
+                    return domain::Status::Ok();
+                  })
+                  .ok());
+  EXPECT_TRUE(AuditTrail().empty());
+  const domain::AuditVerification verified = VerifyAudit();
+  EXPECT_TRUE(verified.ok()) << verified.problem;
+  EXPECT_EQ(verified.records, 0);
+
+  // The version the failed work took was never taken.
+  domain::Case next = read->value;
+  next.status = domain::CaseStatus::kAssessed;
+  next.version = 2;
+  EXPECT_TRUE(Update(next).ok());
+}
+
+// ---------------------------------------------------------------------------------------------
+// Timeline and attachments
+
+TEST_P(StoreContract, EventsKeepTheirActorRoleAndData) {
+  const std::int64_t id = Insert(SampleCase(2026, 1));
+  domain::CaseEvent noted;
+  noted.type = "note";
+  noted.at = QueueHour(2);
+  noted.visibility = domain::CaseEvent::Visibility::kInternal;
+  noted.actor = domain::Actor{domain::Actor::Kind::kStaff, "21"};
+  noted.actor_role = "handler";
+  noted.data = R"({"note":"اتصلنا بالمستفيد","attempt":2})";
+  domain::CaseEvent plain;
+  plain.type = "received";
+  plain.at = QueueHour(1);
+  ASSERT_TRUE(WriteSync(*store_, [&](app::WriteTransaction& tx) -> domain::Status {
+                if (auto r = tx.AppendEvent(id, plain); !r) return std::move(r).error();
+                if (auto r = tx.AppendEvent(id, noted); !r) return std::move(r).error();
+                return domain::Status::Ok();
+              }).ok());
+  auto timeline =
+      ReadResult(*store_, [&](app::ReadTransaction& tx) { return tx.Timeline(id, false); });
+  ASSERT_TRUE(timeline.has_value());
+  ASSERT_EQ(timeline->size(), 2u);
+  EXPECT_EQ((*timeline)[0].actor_role, "");
+  EXPECT_EQ((*timeline)[0].data, "");
+  EXPECT_EQ((*timeline)[1].actor_role, "handler");
+  EXPECT_EQ((*timeline)[1].data, noted.data);
+  EXPECT_EQ((*timeline)[1].at, noted.at);
+  EXPECT_EQ((*timeline)[1].visibility, domain::CaseEvent::Visibility::kInternal);
+}
+
+TEST_P(StoreContract, AttachmentsReadBackAsWrittenPerCase) {
+  const std::int64_t first = Insert(SampleCase(2026, 1));
+  const std::int64_t second = Insert(SampleCase(2026, 2));
+  std::vector<std::int64_t> ids;
+  ASSERT_TRUE(
+      WriteSync(*store_, [&](app::WriteTransaction& tx) -> domain::Status {
+        for (auto [case_id, n] : {std::pair{first, 1}, std::pair{second, 2}, std::pair{first, 3}}) {
+          auto id = tx.InsertAttachment(case_id, SampleAttachment(n));
+          if (!id) return std::move(id).error();
+          ids.push_back(*id);
+        }
+        return domain::Status::Ok();
+      }).ok());
+  ASSERT_EQ(ids.size(), 3u);
+  EXPECT_GT(ids[0], 0);
+  EXPECT_EQ(std::set<std::int64_t>(ids.begin(), ids.end()).size(), 3u);
+
+  auto attachments =
+      ReadResult(*store_, [&](app::ReadTransaction& tx) { return tx.Attachments(first); });
+  ASSERT_TRUE(attachments.has_value());
+  ASSERT_EQ(attachments->size(), 2u);
+  for (std::size_t i = 0; i < 2; ++i) {
+    const app::Attachment want = SampleAttachment(i == 0 ? 1 : 3);
+    const app::Attachment& got = (*attachments)[i];
+    EXPECT_EQ(got.id, ids[i == 0 ? 0 : 2]);
+    EXPECT_EQ(got.sha256, want.sha256);
+    EXPECT_EQ(got.size, want.size);
+    EXPECT_EQ(got.media_type, want.media_type);
+    EXPECT_EQ(got.filename, want.filename);
+    EXPECT_EQ(got.uploaded_at, want.uploaded_at);
+    EXPECT_EQ(got.uploaded_by.kind, want.uploaded_by.kind);
+    EXPECT_EQ(got.uploaded_by.id, want.uploaded_by.id);
+    EXPECT_EQ(got.visibility, want.visibility);
+  }
+  auto others =
+      ReadResult(*store_, [&](app::ReadTransaction& tx) { return tx.Attachments(second); });
+  ASSERT_TRUE(others.has_value());
+  ASSERT_EQ(others->size(), 1u);
+  EXPECT_EQ((*others)[0].filename, SampleAttachment(2).filename);
+  EXPECT_EQ((*others)[0].uploaded_by.kind, domain::Actor::Kind::kBeneficiary);
+  EXPECT_EQ((*others)[0].visibility, domain::CaseEvent::Visibility::kPublic);
+}
+
+// ---------------------------------------------------------------------------------------------
+// Queues
+
+TEST_P(StoreContract, ListCasesAppliesEachFilterAlone) {
+  Seed(QueueCases());
+  using S = domain::CaseStatus;
+  struct Filter {
+    const char* name;
+    std::function<void(app::CaseQuery&)> set;
+    std::function<bool(const domain::Case&)> keep;
+  };
+  const std::vector<Filter> filters = {
+      {"statuses",
+       [](auto& q) {
+         q.statuses = {S::kInProgress, S::kClosed};
+       },
+       [](const domain::Case& c) { return c.status == S::kInProgress || c.status == S::kClosed; }},
+      {"kinds", [](auto& q) { q.kinds = {domain::CaseKind::kSuggestion}; },
+       [](const domain::Case& c) { return c.kind == domain::CaseKind::kSuggestion; }},
+      {"categories", [](auto& q) { q.categories = {"technical"}; },
+       [](const domain::Case& c) { return c.category == "technical"; }},
+      {"departments", [](auto& q) { q.departments = {"finance"}; },
+       [](const domain::Case& c) { return c.handling.department == "finance"; }},
+      {"assignee", [](auto& q) { q.assignee_id = 21; },
+       [](const domain::Case& c) { return c.handling.assignee_id == 21; }},
+      {"unassigned", [](auto& q) { q.unassigned = true; },
+       [](const domain::Case& c) { return !c.handling.assignee_id.has_value(); }},
+      {"priorities", [](auto& q) { q.priorities = {domain::Priority::kUrgent}; },
+       [](const domain::Case& c) { return c.handling.priority == domain::Priority::kUrgent; }},
+      {"channels", [](auto& q) { q.channels = {domain::Channel::kApi}; },
+       [](const domain::Case& c) { return c.channel == domain::Channel::kApi; }},
+      {"beneficiary kinds",
+       [](auto& q) { q.beneficiary_kinds = {domain::BeneficiaryKind::kPrivate}; },
+       [](const domain::Case& c) {
+         return c.beneficiary.kind == domain::BeneficiaryKind::kPrivate;
+       }},
+      {"received from (inclusive)", [](auto& q) { q.received_from = QueueHour(3); },
+       [](const domain::Case& c) { return c.received_at >= QueueHour(3); }},
+      {"received to (exclusive)", [](auto& q) { q.received_to = QueueHour(7); },
+       [](const domain::Case& c) { return c.received_at < QueueHour(7); }},
+      {"overdue (due strictly before, still open)", [](auto& q) { q.overdue_at = QueueHour(28); },
+       [](const domain::Case& c) {
+         return c.handling.resolution_due_at && *c.handling.resolution_due_at < QueueHour(28) &&
+                IsOpen(c.status);
+       }},
+      {"national id", [](auto& q) { q.national_id = "1010000001"; },
+       [](const domain::Case& c) { return c.beneficiary.national_id == "1010000001"; }},
+      {"mobile", [](auto& q) { q.mobile = "+966550000001"; },
+       [](const domain::Case& c) { return c.beneficiary.mobile == "+966550000001"; }},
+  };
+  for (const Filter& filter : filters) {
+    SCOPED_TRACE(filter.name);
+    app::CaseQuery query;
+    query.sort = Sort::kReceivedAsc;
+    filter.set(query);
+    const auto expected = Expected(Sort::kReceivedAsc, filter.keep);
+    // The data is laid out so that every filter keeps some cases and drops others.
+    ASSERT_FALSE(expected.empty());
+    ASSERT_LT(expected.size(), QueueCases().size());
+    EXPECT_EQ(ListAll(query), expected);
+  }
+  app::CaseQuery everything;
+  everything.sort = Sort::kReceivedAsc;
+  EXPECT_EQ(ListAll(everything).size(), QueueCases().size());
+}
+
+TEST_P(StoreContract, ListCasesCombinesFilters) {
+  Seed(QueueCases());
+  using S = domain::CaseStatus;
+  app::CaseQuery open_procurement;
+  open_procurement.sort = Sort::kReceivedAsc;
+  open_procurement.statuses = {S::kReceived, S::kAssessed, S::kInProgress};
+  open_procurement.departments = {"procurement"};
+  EXPECT_EQ(ListAll(open_procurement), Expected(Sort::kReceivedAsc, [](const domain::Case& c) {
+              return (c.status == S::kReceived || c.status == S::kAssessed ||
+                      c.status == S::kInProgress) &&
+                     c.handling.department == "procurement";
+            }));
+
+  app::CaseQuery pressing_unassigned;
+  pressing_unassigned.sort = Sort::kReceivedAsc;
+  pressing_unassigned.priorities = {domain::Priority::kUrgent, domain::Priority::kHigh};
+  pressing_unassigned.unassigned = true;
+  const auto expected = Expected(Sort::kReceivedAsc, [](const domain::Case& c) {
+    return (c.handling.priority == domain::Priority::kUrgent ||
+            c.handling.priority == domain::Priority::kHigh) &&
+           !c.handling.assignee_id;
+  });
+  EXPECT_EQ(expected.size(), 3u);
+  EXPECT_EQ(ListAll(pressing_unassigned), expected);
+
+  app::CaseQuery window;
+  window.sort = Sort::kReceivedAsc;
+  window.received_from = QueueHour(3);
+  window.received_to = QueueHour(7);
+  EXPECT_EQ(ListAll(window), Expected(Sort::kReceivedAsc, [](const domain::Case& c) {
+              return c.received_at >= QueueHour(3) && c.received_at < QueueHour(7);
+            }));
+}
+
+TEST_P(StoreContract, ADepartmentScopeShowsOnlyThatDepartmentsCases) {
+  Seed(QueueCases());
+  app::CaseQuery query;
+  query.sort = Sort::kReceivedAsc;
+  query.scope.department = "procurement";
+  EXPECT_EQ(ListAll(query), Expected(Sort::kReceivedAsc, [](const domain::Case& c) {
+              return c.handling.department == "procurement";
+            }));
+  // A filter cannot widen the scope.
+  query.departments = {"finance"};
+  EXPECT_TRUE(ListAll(query).empty());
+}
+
+TEST_P(StoreContract, AnAgentScopeShowsReceivedCasesAndTheirOwn) {
+  Seed(QueueCases());
+  app::CaseQuery query;
+  query.sort = Sort::kReceivedAsc;
+  query.scope.agent_id = 22;
+  const auto expected = Expected(Sort::kReceivedAsc, [](const domain::Case& c) {
+    return c.status == domain::CaseStatus::kReceived || c.recorded_by.id == "22" ||
+           c.handling.assessed_by == 22;
+  });
+  // Each way in is used: received (101, 108), recorded only (106), assessed only (105, 109).
+  EXPECT_EQ(expected.size(), 6u);
+  EXPECT_EQ(ListAll(query), expected);
+}
+
+TEST_P(StoreContract, AClosedOnlyScopeShowsOnlyClosedCases) {
+  Seed(QueueCases());
+  app::CaseQuery query;
+  query.sort = Sort::kReceivedAsc;
+  query.scope.closed_only = true;
+  const auto expected = Expected(Sort::kReceivedAsc, [](const domain::Case& c) {
+    return c.status == domain::CaseStatus::kClosed;
+  });
+  EXPECT_EQ(expected.size(), 2u);
+  EXPECT_EQ(ListAll(query), expected);
+  query.statuses = {domain::CaseStatus::kReceived};
+  EXPECT_TRUE(ListAll(query).empty());
+}
+
+TEST_P(StoreContract, ListCasesSortsInEachOrder) {
+  Seed(QueueCases());
+  for (Sort sort : kSorts) {
+    SCOPED_TRACE(SortLabel(sort));
+    app::CaseQuery query;
+    query.sort = sort;
+    EXPECT_EQ(ListAll(query), Expected(sort, [](const domain::Case&) { return true; }));
+  }
+}
+
+TEST_P(StoreContract, TheDefaultSortIsNewestReceivedFirst) {
+  Seed(QueueCases());
+  EXPECT_EQ(ListAll(app::CaseQuery{}),
+            Expected(Sort::kReceivedDesc, [](const domain::Case&) { return true; }));
+}
+
+TEST_P(StoreContract, WalkingPagesVisitsEveryCaseOnceInOrder) {
+  Seed(QueueCases());
+  for (Sort sort : kSorts) {
+    SCOPED_TRACE(SortLabel(sort));
+    app::CaseQuery query;
+    query.sort = sort;
+    int pages = 0;
+    std::vector<std::string> walked;
+    for (const auto& c : Walk(query, 3, pages)) walked.push_back(c.reference.ToString());
+    EXPECT_EQ(walked, Expected(sort, [](const domain::Case&) { return true; }));
+    EXPECT_EQ(pages, 4);  // 12 cases: the last full page says there is no more
+
+    // The same with a filter that leaves a short last page.
+    query.statuses = {domain::CaseStatus::kReceived, domain::CaseStatus::kAssessed,
+                      domain::CaseStatus::kInProgress, domain::CaseStatus::kClosed};
+    walked.clear();
+    for (const auto& c : Walk(query, 3, pages)) walked.push_back(c.reference.ToString());
+    const auto expected = Expected(sort, [](const domain::Case& c) {
+      using S = domain::CaseStatus;
+      return c.status == S::kReceived || c.status == S::kAssessed || c.status == S::kInProgress ||
+             c.status == S::kClosed;
+    });
+    EXPECT_EQ(expected.size(), 8u);
+    EXPECT_EQ(walked, expected);
+    EXPECT_EQ(pages, 3);
+  }
+}
+
+TEST_P(StoreContract, WalkingPagesThroughTiedKeysVisitsEveryCaseOnce) {
+  const auto tied = testing::TiedQueueCases();
+  Seed(tied);
+  for (Sort sort : kSorts) {
+    SCOPED_TRACE(SortLabel(sort));
+    app::CaseQuery query;
+    query.sort = sort;
+    const std::vector<std::string> all = ListAll(query);
+    ASSERT_EQ(all.size(), tied.size());
+    int pages = 0;
+    const std::vector<domain::Case> walked = Walk(query, 3, pages);
+    std::vector<std::string> references;
+    std::set<std::int64_t> ids;
+    for (const auto& c : walked) {
+      references.push_back(c.reference.ToString());
+      ids.insert(c.id);
+    }
+    // Pages follow the one-page order exactly, and no case is seen twice or skipped.
+    EXPECT_EQ(references, all);
+    EXPECT_EQ(ids.size(), tied.size());
+    EXPECT_EQ(pages, 4);
+    for (std::size_t i = 1; i < walked.size(); ++i) {
+      EXPECT_FALSE(KeysBefore(sort, walked[i], walked[i - 1]))
+          << walked[i].reference.ToString() << " after " << walked[i - 1].reference.ToString();
+    }
+  }
+}
+
+TEST_P(StoreContract, ListCasesReturnsAtMostTheLimit) {
+  Seed(QueueCases());
+  app::CaseQuery query;
+  query.limit = 2;
+  auto page = List(query);
+  ASSERT_TRUE(page.has_value()) << page.error().detail;
+  EXPECT_EQ(page->items.size(), 2u);
+  EXPECT_TRUE(page->next_cursor.has_value());
+
+  query.limit = 11;
+  page = List(query);
+  ASSERT_TRUE(page.has_value());
+  EXPECT_EQ(page->items.size(), 11u);
+  EXPECT_TRUE(page->next_cursor.has_value());
+
+  query.limit = 12;  // exactly everything: no further page
+  page = List(query);
+  ASSERT_TRUE(page.has_value());
+  EXPECT_EQ(page->items.size(), 12u);
+  EXPECT_FALSE(page->next_cursor.has_value());
+}
+
+TEST_P(StoreContract, ACursorFromAnotherSortIsRefused) {
+  Seed(QueueCases());
+  for (Sort made : kSorts) {
+    app::CaseQuery query;
+    query.sort = made;
+    query.limit = 3;
+    auto page = List(query);
+    ASSERT_TRUE(page.has_value());
+    ASSERT_TRUE(page->next_cursor.has_value());
+    for (Sort used : kSorts) {
+      if (used == made) continue;
+      SCOPED_TRACE(SortLabel(made) + " cursor used for " + SortLabel(used));
+      app::CaseQuery other;
+      other.sort = used;
+      other.after = page->next_cursor;
+      ExpectInvalidCursor(List(other));
+    }
+  }
+}
+
+TEST_P(StoreContract, AGarbledCursorIsRefused) {
+  Seed(QueueCases());
+  app::CaseQuery query;
+  query.limit = 3;
+  auto page = List(query);
+  ASSERT_TRUE(page.has_value());
+  ASSERT_TRUE(page->next_cursor.has_value());
+  for (const std::string& cursor :
+       {std::string("not a cursor"), std::string(), *page->next_cursor + "x",
+        page->next_cursor->substr(0, page->next_cursor->size() / 2)}) {
+    SCOPED_TRACE(cursor);
+    query.after = cursor;
+    ExpectInvalidCursor(List(query));
+  }
+}
+
+TEST_P(StoreContract, FindsABeneficiarysCasesByNationalId) {
+  Seed(QueueCases());
+  app::CaseQuery query;
+  query.sort = Sort::kReceivedAsc;
+  query.national_id = "1010000001";
+  const auto expected = Expected(Sort::kReceivedAsc, [](const domain::Case& c) {
+    return c.beneficiary.national_id == "1010000001";
+  });
+  EXPECT_EQ(expected.size(), 4u);
+  EXPECT_EQ(ListAll(query), expected);
+  query.national_id = "1010000009";  // nobody's
+  EXPECT_TRUE(ListAll(query).empty());
+  query.national_id = "+966550000001";  // a mobile is not a national ID
+  EXPECT_TRUE(ListAll(query).empty());
+}
+
+TEST_P(StoreContract, FindsABeneficiarysCasesByMobile) {
+  Seed(QueueCases());
+  app::CaseQuery query;
+  query.sort = Sort::kReceivedAsc;
+  query.mobile = "+966550000001";
+  const auto expected = Expected(Sort::kReceivedAsc, [](const domain::Case& c) {
+    return c.beneficiary.mobile == "+966550000001";
+  });
+  EXPECT_EQ(expected.size(), 3u);
+  EXPECT_EQ(ListAll(query), expected);
+  query.mobile = "+966509998877";  // the representative's, not the beneficiary's
+  EXPECT_TRUE(ListAll(query).empty());
+  query.mobile = "1010000001";  // a national ID is not a mobile
+  EXPECT_TRUE(ListAll(query).empty());
+}
+
+// ---------------------------------------------------------------------------------------------
+// Staff
+
+TEST_P(StoreContract, DepartmentsReadBackAndTheirCodesAreUnique) {
+  domain::Department it = SampleDepartment("it");
+  it.active = false;
+  ASSERT_TRUE(InsertDepartment(SampleDepartment("procurement")).ok());
+  ASSERT_TRUE(InsertDepartment(it).ok());
+
+  domain::Department again = SampleDepartment("procurement");
+  again.name_en = "someone else's";
+  const domain::Status duplicate = InsertDepartment(again);
+  ASSERT_FALSE(duplicate.ok());
+  EXPECT_EQ(duplicate.error().code, ErrorCode::kConflict);
+  EXPECT_EQ(duplicate.error().message, MessageId::kAlreadyExists);
+  EXPECT_EQ(duplicate.error().message_param, "procurement");
+
+  auto departments = ReadResult(*store_, [](app::ReadTransaction& tx) { return tx.Departments(); });
+  ASSERT_TRUE(departments.has_value());
+  ASSERT_EQ(departments->size(), 2u);
+  for (const domain::Department& want : {SampleDepartment("procurement"), it}) {
+    auto got = std::find_if(departments->begin(), departments->end(),
+                            [&](const domain::Department& d) { return d.code == want.code; });
+    ASSERT_NE(got, departments->end()) << want.code;
+    EXPECT_EQ(got->name_ar, want.name_ar);
+    EXPECT_EQ(got->name_en, want.name_en);
+    EXPECT_EQ(got->active, want.active);
+  }
+}
+
+TEST_P(StoreContract, UsersReadBackByIdAndByEmail) {
+  ASSERT_TRUE(InsertDepartment(SampleDepartment("procurement")).ok());
+  const domain::StaffUser handler =
+      SampleUser("handler@centre.example", domain::Role::kHandler, "procurement");
+  const domain::StaffUser admin = SampleUser("admin@centre.example", domain::Role::kAdmin, {});
+  auto handler_id = InsertUser(handler, "$argon2id$v=19$handler");
+  auto admin_id = InsertUser(admin, "$argon2id$v=19$admin");
+  ASSERT_TRUE(handler_id.has_value()) << handler_id.error().detail;
+  ASSERT_TRUE(admin_id.has_value()) << admin_id.error().detail;
+  EXPECT_GT(*handler_id, 0);
+  EXPECT_NE(*handler_id, *admin_id);
+
+  const auto found = FindUser(*handler_id);
+  ASSERT_TRUE(found.has_value());
+  EXPECT_EQ(found->id, *handler_id);
+  EXPECT_EQ(found->email, handler.email);
+  EXPECT_EQ(found->name, handler.name);
+  EXPECT_EQ(found->role, domain::Role::kHandler);
+  EXPECT_EQ(found->department, "procurement");
+  EXPECT_TRUE(found->active);
+  EXPECT_EQ(found->failed_logins, 0);
+  EXPECT_FALSE(found->locked_until.has_value());
+  EXPECT_EQ(found->created_at, handler.created_at);
+  EXPECT_FALSE(FindUser(*admin_id)->department.has_value());
+  EXPECT_FALSE(FindUser(*handler_id + *admin_id + 100).has_value());
+
+  auto by_email = ReadResult(
+      *store_, [](app::ReadTransaction& tx) { return tx.FindUserByEmail("admin@centre.example"); });
+  ASSERT_TRUE(by_email.has_value());
+  ASSERT_TRUE(by_email->has_value());
+  EXPECT_EQ((*by_email)->value.id, *admin_id);
+  EXPECT_EQ((*by_email)->value.role, domain::Role::kAdmin);
+  EXPECT_EQ((*by_email)->password_hash, "$argon2id$v=19$admin");
+  auto nobody = ReadResult(*store_, [](app::ReadTransaction& tx) {
+    return tx.FindUserByEmail("nobody@centre.example");
+  });
+  ASSERT_TRUE(nobody.has_value());
+  EXPECT_FALSE(nobody->has_value());
+
+  auto users = ReadResult(*store_, [](app::ReadTransaction& tx) { return tx.Users(); });
+  ASSERT_TRUE(users.has_value());
+  std::set<std::string> emails;
+  for (const auto& u : *users) emails.insert(u.email);
+  EXPECT_EQ(emails, (std::set<std::string>{"admin@centre.example", "handler@centre.example"}));
+}
+
+TEST_P(StoreContract, ATakenEmailIsRefused) {
+  ASSERT_TRUE(InsertUser(SampleUser("agent@centre.example", domain::Role::kAgent, {})).has_value());
+  const auto duplicate = InsertUser(SampleUser("agent@centre.example", domain::Role::kAdmin, {}));
+  ASSERT_FALSE(duplicate.has_value());
+  EXPECT_EQ(duplicate.error().code, ErrorCode::kConflict);
+  EXPECT_EQ(duplicate.error().message, MessageId::kAlreadyExists);
+  EXPECT_EQ(duplicate.error().message_param, "agent@centre.example");
+  auto users = ReadResult(*store_, [](app::ReadTransaction& tx) { return tx.Users(); });
+  ASSERT_TRUE(users.has_value());
+  ASSERT_EQ(users->size(), 1u);
+  EXPECT_EQ((*users)[0].role, domain::Role::kAgent);
+}
+
+TEST_P(StoreContract, AUserInAnUnknownDepartmentIsRefused) {
+  const auto refused =
+      InsertUser(SampleUser("handler@centre.example", domain::Role::kHandler, "nowhere"));
+  ASSERT_FALSE(refused.has_value());
+  EXPECT_EQ(refused.error().code, ErrorCode::kInvalidInput);
+  EXPECT_EQ(
+      refused.error().fields,
+      (std::vector<domain::FieldError>{{"department", MessageId::kUnknownDepartment, "nowhere"}}));
+  auto users = ReadResult(*store_, [](app::ReadTransaction& tx) { return tx.Users(); });
+  ASSERT_TRUE(users.has_value());
+  EXPECT_TRUE(users->empty());
+}
+
+TEST_P(StoreContract, UpdateUserStoresRoleDepartmentAndSignInState) {
+  ASSERT_TRUE(InsertDepartment(SampleDepartment("procurement")).ok());
+  ASSERT_TRUE(InsertDepartment(SampleDepartment("finance")).ok());
+  auto id = InsertUser(SampleUser("h@centre.example", domain::Role::kHandler, "procurement"));
+  ASSERT_TRUE(id.has_value());
+  domain::StaffUser user = *FindUser(*id);
+  user.role = domain::Role::kSupervisor;
+  user.department = "finance";
+  user.active = false;
+  user.failed_logins = 3;
+  user.locked_until = QueueHour(5) + std::chrono::milliseconds{250};
+  ASSERT_TRUE(
+      WriteSync(*store_, [&](app::WriteTransaction& tx) { return tx.UpdateUser(user); }).ok());
+  auto read = FindUser(*id);
+  ASSERT_TRUE(read.has_value());
+  EXPECT_EQ(read->role, domain::Role::kSupervisor);
+  EXPECT_EQ(read->department, "finance");
+  EXPECT_FALSE(read->active);
+  EXPECT_EQ(read->failed_logins, 3);
+  EXPECT_EQ(read->locked_until, user.locked_until);
+  EXPECT_EQ(read->email, "h@centre.example");
+
+  user.role = domain::Role::kManager;
+  user.department.reset();
+  user.active = true;
+  user.failed_logins = 0;
+  user.locked_until.reset();
+  ASSERT_TRUE(
+      WriteSync(*store_, [&](app::WriteTransaction& tx) { return tx.UpdateUser(user); }).ok());
+  read = FindUser(*id);
+  ASSERT_TRUE(read.has_value());
+  EXPECT_EQ(read->role, domain::Role::kManager);
+  EXPECT_FALSE(read->department.has_value());
+  EXPECT_TRUE(read->active);
+  EXPECT_EQ(read->failed_logins, 0);
+  EXPECT_FALSE(read->locked_until.has_value());
+}
+
+TEST_P(StoreContract, SessionsReadBackAndRevokeOneByOne) {
+  auto user = InsertUser(SampleUser("agent@centre.example", domain::Role::kAgent, {}));
+  ASSERT_TRUE(user.has_value());
+  const domain::Session first = SampleSession(*user, 1);
+  const domain::Session second = SampleSession(*user, 2);
+  ASSERT_TRUE(WriteSync(*store_, [&](app::WriteTransaction& tx) -> domain::Status {
+                if (auto s = tx.InsertSession(first); !s.ok()) return s;
+                return tx.InsertSession(second);
+              }).ok());
+
+  auto found = FindSession(first.token_hash);
+  ASSERT_TRUE(found.has_value());
+  EXPECT_EQ(found->token_hash, first.token_hash);
+  EXPECT_EQ(found->user_id, *user);
+  EXPECT_EQ(found->created_at, first.created_at);
+  EXPECT_EQ(found->expires_at, first.expires_at);
+  EXPECT_FALSE(found->revoked_at.has_value());
+  EXPECT_FALSE(FindSession(SampleSession(*user, 3).token_hash).has_value());
+
+  const domain::Instant revoked_at = QueueHour(2) + std::chrono::milliseconds{17};
+  ASSERT_TRUE(WriteSync(*store_, [&](app::WriteTransaction& tx) {
+                return tx.RevokeSession(first.token_hash, revoked_at);
+              }).ok());
+  found = FindSession(first.token_hash);
+  ASSERT_TRUE(found.has_value());
+  EXPECT_EQ(found->revoked_at, revoked_at);
+  found = FindSession(second.token_hash);
+  ASSERT_TRUE(found.has_value());
+  EXPECT_FALSE(found->revoked_at.has_value());
+}
+
+// ---------------------------------------------------------------------------------------------
+// The audit trail
+
+TEST_P(StoreContract, AuditEntriesChainFromOneToTheNext) {
+  // Two in one piece of work, then three one by one: the chain links within a transaction and
+  // across them.
+  std::vector<domain::AuditEntry> appended;
+  ASSERT_TRUE(WriteSync(*store_, [&](app::WriteTransaction& tx) -> domain::Status {
+                for (int n : {1, 2}) {
+                  auto entry = tx.AppendAudit(SampleAuditEntry(n));
+                  if (!entry) return std::move(entry).error();
+                  appended.push_back(*entry);
+                }
+                return domain::Status::Ok();
+              }).ok());
+  for (int n : {3, 4, 5}) {
+    auto entry = AppendAudit(SampleAuditEntry(n));
+    ASSERT_TRUE(entry.has_value()) << entry.error().detail;
+    appended.push_back(*entry);
+  }
+
+  ASSERT_EQ(appended.size(), 5u);
+  for (std::size_t i = 0; i < appended.size(); ++i) {
+    SCOPED_TRACE("entry " + std::to_string(i + 1));
+    const domain::AuditEntry& e = appended[i];
+    const domain::AuditEntry given = SampleAuditEntry(static_cast<int>(i) + 1);
+    EXPECT_EQ(e.sequence, static_cast<std::int64_t>(i) + 1);
+    EXPECT_EQ(e.previous_hash, i == 0 ? domain::Sha256{} : appended[i - 1].hash);
+    EXPECT_EQ(e.hash, ChainHash(e.previous_hash, e));
+    EXPECT_EQ(e.at, given.at);
+    EXPECT_EQ(e.actor.kind, given.actor.kind);
+    EXPECT_EQ(e.actor.id, given.actor.id);
+    EXPECT_EQ(e.action, given.action);
+    EXPECT_EQ(e.subject, given.subject);
+    EXPECT_EQ(e.detail, given.detail);
+  }
+
+  const auto stored = AuditTrail();
+  ASSERT_EQ(stored.size(), 5u);
+  for (std::size_t i = 0; i < stored.size(); ++i) ExpectSameAudit(stored[i], appended[i]);
+  auto middle = ReadResult(*store_, [](app::ReadTransaction& tx) { return tx.AuditEntries(2, 2); });
+  ASSERT_TRUE(middle.has_value());
+  ASSERT_EQ(middle->size(), 2u);
+  EXPECT_EQ((*middle)[0].sequence, 3);
+  EXPECT_EQ((*middle)[1].sequence, 4);
+
+  const domain::AuditVerification verified = VerifyAudit();
+  EXPECT_TRUE(verified.ok()) << verified.problem;
+  EXPECT_EQ(verified.records, 5);
+}
+
+TEST_P(StoreContract, AnAuditAppendInFailedWorkLeavesNoRecord) {
+  ASSERT_TRUE(AppendAudit(SampleAuditEntry(1)).has_value());
+  ASSERT_TRUE(AppendAudit(SampleAuditEntry(2)).has_value());
+  const domain::Status failed =
+      WriteSync(*store_, [&](app::WriteTransaction& tx) -> domain::Status {
+        auto entry = tx.AppendAudit(SampleAuditEntry(3));
+        EXPECT_TRUE(entry.has_value());
+        if (entry) {
+          EXPECT_EQ(entry->sequence, 3);
+        }
+        return domain::Error::Of(ErrorCode::kConflict, MessageId::kForbiddenTransition,
+                                 "planned failure");
+      });
+  ASSERT_FALSE(failed.ok());
+  EXPECT_EQ(AuditTrail().size(), 2u);
+
+  auto next = AppendAudit(SampleAuditEntry(4));
+  ASSERT_TRUE(next.has_value());
+  EXPECT_EQ(next->sequence, 3);
+  const auto trail = AuditTrail();
+  ASSERT_EQ(trail.size(), 3u);
+  EXPECT_EQ(trail[2].previous_hash, trail[1].hash);
+  EXPECT_EQ(trail[2].action, SampleAuditEntry(4).action);
+  EXPECT_EQ(trail[2].subject, SampleAuditEntry(4).subject);
+  const domain::AuditVerification verified = VerifyAudit();
+  EXPECT_TRUE(verified.ok()) << verified.problem;
+  EXPECT_EQ(verified.records, 3);
+}
+
+TEST_P(StoreContract, ConcurrentAuditAppendsWithFailuresKeepTheChainWhole) {
+  // As FailedWorkLeavesNoTrace…, for the chain: work that shares a commit with failing work must
+  // link to what really committed before it, not to a record that was rolled back.
+  constexpr int kWriters = 30;
+  std::vector<std::thread> threads;
+  std::atomic<int> succeeded{0};
+  for (int i = 0; i < kWriters; ++i) {
+    threads.emplace_back([&, i] {
+      const domain::Status s = WriteSync(*store_, [i](app::WriteTransaction& tx) -> domain::Status {
+        if (auto e = tx.AppendAudit(SampleAuditEntry(i)); !e) return std::move(e).error();
+        if (i % 3 == 0) {
+          return domain::Error::Of(ErrorCode::kConflict, MessageId::kForbiddenTransition,
+                                   "planned failure");
+        }
+        return domain::Status::Ok();
+      });
+      if (s.ok()) ++succeeded;
+    });
+  }
+  for (auto& t : threads) t.join();
+  EXPECT_EQ(succeeded.load(), kWriters - kWriters / 3);
+  const auto trail = AuditTrail();
+  ASSERT_EQ(static_cast<int>(trail.size()), succeeded.load());
+  for (const auto& e : trail) {
+    EXPECT_NE(std::stoi(e.detail.substr(5)) % 3, 0) << e.detail;
+  }
+  const domain::AuditVerification verified = VerifyAudit();
+  EXPECT_TRUE(verified.ok()) << verified.problem;
+  EXPECT_EQ(verified.records, succeeded.load());
 }
 
 INSTANTIATE_TEST_SUITE_P(Backends, StoreContract, ::testing::ValuesIn(Backends()),

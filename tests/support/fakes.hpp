@@ -77,6 +77,26 @@ class PlainCipher final : public app::FieldCipher {
     }
     return std::string(sealed.substr(associated.size() + 1));
   }
+  int KeyVersionOf(std::string_view sealed) const override { return sealed.empty() ? 0 : 1; }
+  // Not keyed: FNV-1a of purpose, NUL and value, in four lanes. Equal inputs give equal indexes,
+  // and purposes stay apart, which is all the tests need.
+  std::array<std::uint8_t, 32> BlindIndex(std::string_view value,
+                                          std::string_view purpose) const override {
+    std::array<std::uint8_t, 32> out{};
+    for (std::size_t lane = 0; lane < 4; ++lane) {
+      std::uint64_t h = 14695981039346656037ULL ^ lane;
+      auto mix = [&h](char ch) {
+        h ^= static_cast<std::uint8_t>(ch);
+        h *= 1099511628211ULL;
+      };
+      for (char ch : purpose) mix(ch);
+      mix('\0');
+      for (char ch : value) mix(ch);
+      for (std::size_t i = 0; i < 8; ++i)
+        out[lane * 8 + i] = static_cast<std::uint8_t>(h >> (8 * i));
+    }
+    return out;
+  }
 };
 
 inline domain::Instant At(std::string_view iso) {

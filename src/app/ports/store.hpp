@@ -23,15 +23,71 @@
 #include <vector>
 
 #include "app/ports/secrets.hpp"
+#include "domain/audit.hpp"
 #include "domain/case.hpp"
 #include "domain/category.hpp"
 #include "domain/result.hpp"
+#include "domain/staff.hpp"
 
 namespace shakwa::app {
 
 struct StoredCase {
   domain::Case value;
   AccessCodeHash access_code_hash{};
+};
+
+struct StoredUser {
+  domain::StaffUser value;
+  std::string password_hash;  // Argon2id, in libsodium's self-describing string form
+};
+
+// A file attached to a case. The bytes live in the file store (by SHA-256), not the database.
+struct Attachment {
+  std::int64_t id = 0;
+  std::string sha256;       // lower-case hex of the content
+  std::int64_t size = 0;    // bytes
+  std::string media_type;   // detected from the content, never taken from the client
+  std::string filename;     // as the uploader named it (display only; never a path)
+  domain::Instant uploaded_at{};
+  domain::Actor uploaded_by;
+  domain::CaseEvent::Visibility visibility = domain::CaseEvent::Visibility::kPublic;
+};
+
+// Staff queues: which cases, in what order, from where. Every set field narrows the result.
+struct CaseQuery {
+  enum class Sort { kReceivedAsc, kReceivedDesc, kPriorityDesc, kUpdatedDesc };
+
+  // filters asked for
+  std::vector<domain::CaseStatus> statuses;
+  std::vector<domain::CaseKind> kinds;
+  std::vector<std::string> categories;
+  std::vector<std::string> departments;
+  std::optional<std::int64_t> assignee_id;
+  bool unassigned = false;
+  std::vector<domain::Priority> priorities;
+  std::vector<domain::Channel> channels;
+  std::vector<domain::BeneficiaryKind> beneficiary_kinds;
+  std::optional<domain::Instant> received_from;  // inclusive
+  std::optional<domain::Instant> received_to;    // exclusive
+  std::optional<domain::Instant> overdue_at;     // resolution due before this, and still open
+  std::optional<std::string> national_id;        // found through the blind index
+  std::optional<std::string> mobile;             // found through the blind index (E.164)
+
+  // need-to-know, set by the application from the caller's role, never by the caller
+  struct Scope {
+    std::optional<std::string> department;    // only this department's cases
+    std::optional<std::int64_t> agent_id;     // only received cases, or recorded/assessed by them
+    bool closed_only = false;                 // only closed cases (quality review)
+  } scope;
+
+  Sort sort = Sort::kReceivedDesc;
+  std::optional<std::string> after;  // the cursor a previous page returned
+  int limit = 50;                    // 1..200
+};
+
+struct CasePage {
+  std::vector<domain::Case> items;
+  std::optional<std::string> next_cursor;  // absent on the last page
 };
 
 class WriteTransaction {
@@ -45,6 +101,30 @@ class WriteTransaction {
                                                   const AccessCodeHash& access_code_hash) = 0;
   virtual domain::Result<std::int64_t> AppendEvent(std::int64_t case_id,
                                                    const domain::CaseEvent& event) = 0;
+
+  // The case as this transaction sees it (with its latest version), for read-modify-write.
+  virtual domain::Result<std::optional<StoredCase>> FindCase(
+      const domain::Reference& reference) = 0;
+  // Stores every changed field of c (status, kind, category, handling, escalation level) and sets
+  // its version to c.version. kConflict (MessageId::kStaleVersion) unless the stored version is
+  // c.version - 1, so two people acting on the same version cannot both win.
+  virtual domain::Status UpdateCase(const domain::Case& c) = 0;
+  virtual domain::Result<std::int64_t> InsertAttachment(std::int64_t case_id,
+                                                        const Attachment& attachment) = 0;
+
+  // Appends to the hash-chained audit trail: the store assigns the sequence and computes the
+  // hashes, in this transaction. Returns the entry as stored.
+  virtual domain::Result<domain::AuditEntry> AppendAudit(const domain::AuditEntry& entry) = 0;
+
+  // Staff. kConflict (kAlreadyExists) when the code or e-mail is taken.
+  virtual domain::Status InsertDepartment(const domain::Department& department) = 0;
+  virtual domain::Result<std::int64_t> InsertUser(const domain::StaffUser& user,
+                                                  const std::string& password_hash) = 0;
+  // Updates role, department, active, failed_logins and locked_until of user.id.
+  virtual domain::Status UpdateUser(const domain::StaffUser& user) = 0;
+  virtual domain::Status InsertSession(const domain::Session& session) = 0;
+  virtual domain::Status RevokeSession(const std::array<std::uint8_t, 32>& token_hash,
+                                       domain::Instant at) = 0;
 };
 
 class ReadTransaction {
@@ -60,6 +140,23 @@ class ReadTransaction {
   virtual domain::Result<std::int64_t> CountCases() = 0;
   // A cheap read that succeeds only if the database answers (for readiness probes).
   virtual domain::Status Ping() = 0;
+
+  // A page of a staff queue. kInvalidInput on "cursor" for a cursor this query did not make.
+  virtual domain::Result<CasePage> ListCases(const CaseQuery& query) = 0;
+  virtual domain::Result<std::vector<Attachment>> Attachments(std::int64_t case_id) = 0;
+
+  virtual domain::Result<std::vector<domain::Department>> Departments() = 0;
+  virtual domain::Result<std::vector<domain::StaffUser>> Users() = 0;
+  virtual domain::Result<std::optional<StoredUser>> FindUserByEmail(std::string_view email) = 0;
+  virtual domain::Result<std::optional<domain::StaffUser>> FindUser(std::int64_t id) = 0;
+  virtual domain::Result<std::optional<domain::Session>> FindSession(
+      const std::array<std::uint8_t, 32>& token_hash) = 0;
+
+  // Audit entries with sequence > after, oldest first, at most limit.
+  virtual domain::Result<std::vector<domain::AuditEntry>> AuditEntries(std::int64_t after,
+                                                                       int limit) = 0;
+  // Recomputes the whole chain from the first record.
+  virtual domain::Result<domain::AuditVerification> VerifyAudit() = 0;
 };
 
 class Store {

@@ -1,8 +1,8 @@
 #include "http/api/intake_json.hpp"
 
-#include <algorithm>
 #include <boost/json.hpp>
-#include <initializer_list>
+
+#include "http/api/json_reader.hpp"
 
 namespace shakwa::http::api {
 namespace {
@@ -11,81 +11,17 @@ namespace json = boost::json;
 using domain::FieldError;
 using domain::MessageId;
 
-// Reads the members of one JSON object; null counts as absent.
-class ObjectReader {
- public:
-  ObjectReader(const json::object& object, std::string prefix, std::vector<FieldError>& errors,
-               std::initializer_list<std::string_view> known)
-      : object_(object), prefix_(std::move(prefix)), errors_(errors) {
-    for (const auto& member : object_) {
-      if (std::find(known.begin(), known.end(), member.key()) == known.end()) {
-        errors_.push_back(FieldError{Path(member.key()), MessageId::kUnknownField, {}});
-      }
-    }
-  }
-
-  std::optional<std::string> String(std::string_view key) {
-    const json::value* value = Find(key);
-    if (value == nullptr) return std::nullopt;
-    if (!value->is_string()) {
-      errors_.push_back(FieldError{Path(key), MessageId::kMustBeString, {}});
-      return std::nullopt;
-    }
-    return std::string(value->get_string());
-  }
-
-  std::optional<bool> Bool(std::string_view key) {
-    const json::value* value = Find(key);
-    if (value == nullptr) return std::nullopt;
-    if (!value->is_bool()) {
-      errors_.push_back(FieldError{Path(key), MessageId::kMustBeBoolean, {}});
-      return std::nullopt;
-    }
-    return value->get_bool();
-  }
-
-  const json::object* Object(std::string_view key) {
-    const json::value* value = Find(key);
-    if (value == nullptr) return nullptr;
-    if (!value->is_object()) {
-      errors_.push_back(FieldError{Path(key), MessageId::kMustBeObject, {}});
-      return nullptr;
-    }
-    return &value->get_object();
-  }
-
-  const json::array* Array(std::string_view key) {
-    const json::value* value = Find(key);
-    if (value == nullptr) return nullptr;
-    if (!value->is_array()) {
-      errors_.push_back(FieldError{Path(key), MessageId::kMustBeArray, {}});
-      return nullptr;
-    }
-    return &value->get_array();
-  }
-
-  std::string Path(std::string_view key) const { return prefix_ + std::string(key); }
-
- private:
-  const json::value* Find(std::string_view key) const {
-    const json::value* value = object_.if_contains(key);
-    return (value == nullptr || value->is_null()) ? nullptr : value;
-  }
-
-  const json::object& object_;
-  std::string prefix_;
-  std::vector<FieldError>& errors_;
-};
-
 }  // namespace
 
-domain::IntakeForm DecodeIntake(const json::object& body) {
+domain::IntakeForm DecodeIntake(const json::object& body, std::optional<std::string>* received_at) {
   domain::IntakeForm form;
   auto& errors = form.shape_errors;
   ObjectReader top(body, "", errors,
                    {"kind", "channel", "category", "subcategory", "about", "subject", "description",
                     "remedy_sought", "language", "preferred_channel", "beneficiary",
-                    "related_transactions", "consent_notice_shown", "vulnerable"});
+                    "related_transactions", "consent_notice_shown", "vulnerable",
+                    received_at != nullptr ? "received_at" : ""});
+  if (received_at != nullptr) *received_at = top.String("received_at");
   form.kind = top.String("kind");
   form.channel = top.String("channel");
   form.category = top.String("category");

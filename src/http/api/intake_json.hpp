@@ -4,10 +4,16 @@
 
 #include <boost/json/fwd.hpp>
 
+#include <optional>
+#include <string>
+
 #include "domain/intake.hpp"
 
 namespace shakwa::http::api {
 
-domain::IntakeForm DecodeIntake(const boost::json::object& body);
+// received_at (when the complaint really arrived) is read only when the caller may set it (an
+// agent recording on the beneficiary's behalf); otherwise the field is unknown.
+domain::IntakeForm DecodeIntake(const boost::json::object& body,
+                                std::optional<std::string>* received_at = nullptr);
 
 }  // namespace shakwa::http::api

@@ -1,20 +1,34 @@
-// The JSON API, version 1 (docs/openapi.yaml): health, readiness, the OpenAPI document, and the
-// public case endpoints. Handlers are thin: read the request, call one use case, render.
+// The JSON API, version 1 (docs/openapi.yaml; who may call what: access.hpp and
+// docs/authorization.md). Handlers are thin: read the request, call one use case, render.
 #pragma once
 
+#include <cstddef>
 #include <functional>
 
+#include "app/handle_case.hpp"
 #include "app/ports/store.hpp"
+#include "app/staff_accounts.hpp"
+#include "app/staff_cases.hpp"
 #include "app/submit_case.hpp"
 #include "app/view_case.hpp"
 #include "http/router.hpp"
+
+namespace shakwa::attachments {
+class Uploads;
+}
 
 namespace shakwa::http::api {
 
 struct Dependencies {
   const app::SubmitCase& submit_case;
   const app::ViewCaseAsBeneficiary& view_case;
-  app::Store& store;  // for readiness only
+  app::Store& store;  // readiness, the audit trail
+  app::StaffAccounts& accounts;
+  const app::HandleCase& handle_case;
+  const app::StaffCases& staff_cases;
+  const app::Clock& clock;
+  const attachments::Uploads* uploads = nullptr;  // null: attachments are not taken
+  bool secure_cookies = false;  // mark the session cookie Secure (served over HTTPS)
 };
 
 void AddRoutes(Router& router, const Dependencies& deps);

@@ -2,13 +2,28 @@
 // reference the store contract suite holds the real backends to. Nothing is durable.
 //
 // Each Write runs at once on the caller's thread against a copy of the state, which replaces the
-// state only if the work succeeds, so failed work leaves no trace (as a savepoint would).
+// state only if the work succeeds, so failed work leaves no trace (as a savepoint would): a case
+// update, an audit link, a new user all vanish together with the work that made them.
+//
+// Personal data is held in clear (there is no disk to protect it from), so the queue's national
+// ID and mobile filters compare plaintext where SQLite compares blind indexes.
+//
+// Queue order (ListCases), with case_id as the last key so that no two cases tie:
+//   kReceivedAsc   received_at, case_id
+//   kReceivedDesc  received_at desc, case_id desc
+//   kPriorityDesc  priority desc (urgent > high > normal > low), received_at, case_id
+//   kUpdatedDesc   handling.updated_at desc, case_id desc
+// A cursor names the sort it was made under and the last item's keys; it is valid only for a
+// query with the same sort.
 //
 // Thread safety: all members are safe from any thread; one mutex serialises everything.
 #pragma once
 
+#include <array>
+#include <cstdint>
 #include <map>
 #include <mutex>
+#include <string>
 #include <vector>
 
 #include "app/ports/store.hpp"
@@ -27,13 +42,21 @@ class MemoryStore final : public app::Store {
   // Makes every later Read fail with kUnavailable, as a lost database would (for tests).
   void FailReads(bool fail);
 
+  // Everything the store remembers. Copied whole for each Write, which is fine at test sizes.
   struct State {
     std::map<int, std::int64_t> sequences;
     std::map<std::string, app::StoredCase> cases;  // by reference
     std::map<std::int64_t, std::vector<domain::CaseEvent>> events;
+    std::map<std::int64_t, std::vector<app::Attachment>> attachments;  // by case id, oldest first
+    std::vector<domain::AuditEntry> audit;                             // sequence i + 1 at [i]
+    std::map<std::string, domain::Department> departments;             // by code
+    std::map<std::int64_t, app::StoredUser> users;                     // by id
+    std::map<std::array<std::uint8_t, 32>, domain::Session> sessions;  // by token hash
     std::vector<domain::Category> categories;
     std::int64_t next_case_id = 1;
     std::int64_t next_event_id = 1;
+    std::int64_t next_attachment_id = 1;
+    std::int64_t next_user_id = 1;
   };
 
  private:

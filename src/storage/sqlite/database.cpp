@@ -71,6 +71,23 @@ std::int64_t Connection::LastInsertId() const {
   return sqlite3_last_insert_rowid(db_);
 }
 
+std::int64_t Connection::Changes() const {
+  return sqlite3_changes64(db_);
+}
+
+Violation Connection::LastViolation() const {
+  switch (sqlite3_extended_errcode(db_)) {
+    case SQLITE_CONSTRAINT_UNIQUE:
+    case SQLITE_CONSTRAINT_PRIMARYKEY:
+      return Violation::kUnique;
+    case SQLITE_CONSTRAINT_FOREIGNKEY:
+      return Violation::kForeignKey;
+    default:
+      break;
+  }
+  return (sqlite3_errcode(db_) == SQLITE_CONSTRAINT) ? Violation::kOther : Violation::kNone;
+}
+
 Error Connection::LastError(std::string_view context) const {
   const int code = sqlite3_extended_errcode(db_);
   const bool constraint = (code & 0xFF) == SQLITE_CONSTRAINT;
@@ -104,6 +121,9 @@ Statement& Statement::Bind(int index, std::string_view text) {
 }
 Statement& Statement::Bind(int index, const std::optional<std::string>& text) {
   return text ? Bind(index, std::string_view(*text)) : BindNull(index);
+}
+Statement& Statement::Bind(int index, const std::optional<std::int64_t>& value) {
+  return value ? Bind(index, *value) : BindNull(index);
 }
 Statement& Statement::BindBlob(int index, std::span<const std::uint8_t> bytes) {
   sqlite3_bind_blob64(stmt_, index, bytes.data(), bytes.size(), SQLITE_TRANSIENT);
@@ -165,6 +185,10 @@ std::string Statement::Blob(int column) const {
   return blob == nullptr
              ? std::string()
              : std::string(static_cast<const char*>(blob), static_cast<std::size_t>(size));
+}
+std::optional<std::int64_t> Statement::OptionalInt(int column) const {
+  if (IsNull(column)) return std::nullopt;
+  return Int(column);
 }
 bool Statement::IsNull(int column) const {
   return sqlite3_column_type(stmt_, column) == SQLITE_NULL;

@@ -21,6 +21,10 @@ namespace shakwa::storage::sqlite {
 
 class Statement;
 
+// What kind of constraint the last failed statement broke, so that adapters can turn an expected
+// violation (a duplicate e-mail) into a domain error instead of a bug report.
+enum class Violation { kNone, kUnique, kForeignKey, kOther };
+
 class Connection {
  public:
   // Opens (creating if need be) the database at path, in WAL mode with synchronous=FULL: every
@@ -37,6 +41,10 @@ class Connection {
   domain::Status Execute(std::string_view sql);
   domain::Result<Statement> Prepare(std::string_view sql);
   std::int64_t LastInsertId() const;
+  // Rows changed by the last INSERT, UPDATE or DELETE.
+  std::int64_t Changes() const;
+  // The constraint the last failed statement broke, if any. Ask before running another.
+  Violation LastViolation() const;
 
   // The error of the last failed call, as a domain Error (kUnavailable, or kInternal for
   // constraint violations, which mean a bug).
@@ -61,6 +69,7 @@ class Statement {
   Statement& Bind(int index, std::int64_t value);
   Statement& Bind(int index, std::string_view text);
   Statement& Bind(int index, const std::optional<std::string>& text);
+  Statement& Bind(int index, const std::optional<std::int64_t>& value);
   Statement& BindBlob(int index, std::span<const std::uint8_t> bytes);
   Statement& BindBlob(int index, std::string_view bytes);
   Statement& BindNull(int index);
@@ -75,6 +84,7 @@ class Statement {
   std::int64_t Int(int column) const;
   std::string Text(int column) const;
   std::optional<std::string> OptionalText(int column) const;
+  std::optional<std::int64_t> OptionalInt(int column) const;
   std::string Blob(int column) const;
   bool IsNull(int column) const;
 

@@ -2,8 +2,14 @@
 
 #include <sys/stat.h>
 
+#include <algorithm>
+#include <array>
+#include <charconv>
 #include <chrono>
+#include <set>
+#include <unordered_map>
 
+#include "storage/audit_chain.hpp"
 #include "storage/migration.hpp"
 #include "storage/sqlite/database.hpp"
 #include "storage/sqlite/intake_sql.hpp"
@@ -26,8 +32,16 @@ std::int64_t Millis(domain::Instant instant) {
 domain::Instant FromMillis(std::int64_t millis) {
   return domain::Instant{std::chrono::milliseconds{millis}};
 }
+std::optional<std::int64_t> OptionalMillis(const std::optional<domain::Instant>& instant) {
+  if (!instant) return std::nullopt;
+  return Millis(*instant);
+}
+std::optional<domain::Instant> OptionalInstant(const std::optional<std::int64_t>& millis) {
+  if (!millis) return std::nullopt;
+  return FromMillis(*millis);
+}
 
-std::string Associated(std::string_view column, const std::string& reference) {
+std::string Associated(std::string_view column, std::string_view reference) {
   std::string ad = "cases.";
   ad += column;
   ad += '/';
@@ -40,6 +54,19 @@ Error Unreadable(std::string_view what) {
                    "stored value could not be read: " + std::string(what));
 }
 
+Error AlreadyExists(const std::string& what) {
+  Error e = Error::Of(ErrorCode::kConflict, MessageId::kAlreadyExists, "already exists: " + what);
+  e.message_param = what;
+  return e;
+}
+
+Error InvalidField(std::string path, MessageId message, std::string param) {
+  Error e = Error::Of(ErrorCode::kInvalidInput, MessageId::kValidationFailed,
+                      path + ": " + std::string(domain::MessageCode(message)) + " " + param);
+  e.fields.push_back(domain::FieldError{std::move(path), message, std::move(param)});
+  return e;
+}
+
 template <typename E>
 Result<E> Vocabulary(const std::string& name, std::string_view column) {
   auto value = domain::FromName<E>(name);
@@ -47,6 +74,87 @@ Result<E> Vocabulary(const std::string& name, std::string_view column) {
   return *value;
 }
 
+// A vocabulary column that may be NULL.
+template <typename E>
+Status ReadName(const Statement& s, int column, std::string_view name, std::optional<E>& out) {
+  out.reset();
+  if (s.IsNull(column)) return Status::Ok();
+  auto value = Vocabulary<E>(s.Text(column), name);
+  if (!value) return std::move(value).error();
+  out = *value;
+  return Status::Ok();
+}
+
+template <typename E>
+void BindName(Statement& s, int index, const std::optional<E>& value) {
+  if (value) {
+    s.Bind(index, domain::NameOf(*value));
+  } else {
+    s.BindNull(index);
+  }
+}
+
+// Empty text is stored as NULL (actor ids, event roles and data).
+void BindNonEmpty(Statement& s, int index, std::string_view text) {
+  if (text.empty()) {
+    s.BindNull(index);
+  } else {
+    s.Bind(index, text);
+  }
+}
+
+Result<domain::Actor> ReadActor(const Statement& s, int kind_column, int id_column,
+                                std::string_view what) {
+  const auto kind = domain::ActorKindFromName(s.Text(kind_column));
+  if (!kind) return Unreadable(std::string(what) + "=" + s.Text(kind_column));
+  return domain::Actor{*kind, s.OptionalText(id_column).value_or("")};
+}
+
+domain::CaseEvent::Visibility VisibilityOf(const std::string& name) {
+  return name == "public" ? domain::CaseEvent::Visibility::kPublic
+                          : domain::CaseEvent::Visibility::kInternal;
+}
+
+// Copies a 32-byte hash column; false if it is not 32 bytes.
+bool ReadHash(const Statement& s, int column, std::array<std::uint8_t, 32>& out) {
+  const std::string bytes = s.Blob(column);
+  out = {};
+  if (bytes.size() != out.size()) return false;
+  std::copy(bytes.begin(), bytes.end(), out.begin());
+  return true;
+}
+
+// Remedies are stored as their wire names joined by commas; none is NULL.
+std::optional<std::string> JoinRemedies(const std::vector<domain::Remedy>& remedies) {
+  if (remedies.empty()) return std::nullopt;
+  std::string out;
+  for (const domain::Remedy remedy : remedies) {
+    if (!out.empty()) out += ',';
+    out += domain::NameOf(remedy);
+  }
+  return out;
+}
+
+Status SplitRemedies(const std::optional<std::string>& stored, std::vector<domain::Remedy>& out) {
+  out.clear();
+  if (!stored || stored->empty()) return Status::Ok();
+  std::string_view rest = *stored;
+  for (;;) {
+    const std::size_t comma = rest.find(',');
+    auto remedy = domain::FromName<domain::Remedy>(rest.substr(0, comma));
+    if (!remedy) return Unreadable("remedies=" + *stored);
+    out.push_back(*remedy);
+    if (comma == std::string_view::npos) break;
+    rest.remove_prefix(comma + 1);
+  }
+  return Status::Ok();
+}
+
+// ---------------------------------------------------------------------------------------------
+// Cases as rows
+
+// Every column a Case is read from. 0-31 are what intake records, 32-49 the handling, and
+// priority_rank (50) is there only so a UNION of pages can be ordered by it.
 constexpr std::string_view kCaseColumns =
     "case_id, reference, kind, status, channel, received_at, recorded_at, recorded_by_kind, "
     "recorded_by_id, beneficiary_kind, beneficiary_name_sealed, beneficiary_email_sealed, "
@@ -54,7 +162,519 @@ constexpr std::string_view kCaseColumns =
     "representative_name_sealed, representative_capacity, representative_email_sealed, "
     "representative_mobile_sealed, category, subcategory, about, subject, description, "
     "remedy_sought, language, preferred_channel, consent_notice_shown, vulnerable, "
-    "escalation_level, access_code_hash, version";
+    "escalation_level, access_code_hash, version, priority, severity, complexity, impact, "
+    "immediate_action_needed, immediate_action_taken, department, assignee_id, assessed_by, "
+    "concerns_department, root_cause, outcome, decision, remedies, rejection_reason, merged_into, "
+    "resolution_due_at, updated_at, priority_rank";
+namespace column {
+constexpr int kCaseId = 0;
+constexpr int kReceivedAt = 5;
+constexpr int kPriority = 32;
+constexpr int kUpdatedAt = 49;
+constexpr int kPriorityRank = 50;
+}  // namespace column
+
+std::string SelectCasesWhere(std::string_view condition) {
+  std::string sql = "SELECT ";
+  sql += kCaseColumns;
+  sql += " FROM cases WHERE ";
+  sql += condition;
+  return sql;
+}
+
+Status ReadHandling(const Statement& s, domain::CaseHandling& h) {
+  int c = column::kPriority;
+  auto priority = Vocabulary<domain::Priority>(s.Text(c++), "priority");
+  if (!priority) return std::move(priority).error();
+  h.priority = *priority;
+  if (auto r = ReadName(s, c++, "severity", h.severity); !r.ok()) return r;
+  if (auto r = ReadName(s, c++, "complexity", h.complexity); !r.ok()) return r;
+  if (auto r = ReadName(s, c++, "impact", h.impact); !r.ok()) return r;
+  h.immediate_action_needed = s.Int(c++) != 0;
+  h.immediate_action_taken = s.OptionalText(c++);
+  h.department = s.OptionalText(c++);
+  h.assignee_id = s.OptionalInt(c++);
+  h.assessed_by = s.OptionalInt(c++);
+  h.concerns_department = s.OptionalText(c++);
+  h.root_cause = s.OptionalText(c++);
+  if (auto r = ReadName(s, c++, "outcome", h.outcome); !r.ok()) return r;
+  h.decision = s.OptionalText(c++);
+  if (auto r = SplitRemedies(s.OptionalText(c++), h.remedies); !r.ok()) return r;
+  h.rejection_reason = s.OptionalText(c++);
+  h.merged_into = s.OptionalText(c++);
+  h.resolution_due_at = OptionalInstant(s.OptionalInt(c++));
+  h.updated_at = FromMillis(s.Int(c++));
+  return Status::Ok();
+}
+
+// The case on the current row of a statement that selected kCaseColumns, its personal data
+// opened. Its related transactions are read separately (ReadTransactions).
+Result<app::StoredCase> ReadCaseRow(const Statement& s, const app::FieldCipher& cipher) {
+  const std::string reference = s.Text(1);
+  std::optional<Error> failure;
+  auto open = [&](std::string_view column, int index) -> std::optional<std::string> {
+    if (s.IsNull(index)) return std::nullopt;
+    auto plain = cipher.Open(s.Blob(index), Associated(column, reference));
+    if (!plain && !failure) failure = Unreadable(std::string(column) + " of " + reference);
+    return plain;
+  };
+  app::StoredCase stored;
+  domain::Case& c = stored.value;
+  c.id = s.Int(0);
+  auto parsed = domain::ParseReference(reference);
+  if (!parsed) return Unreadable("cases.reference " + reference);
+  c.reference = *parsed;
+  auto kind = Vocabulary<domain::CaseKind>(s.Text(2), "kind");
+  auto status = Vocabulary<domain::CaseStatus>(s.Text(3), "status");
+  auto channel = Vocabulary<domain::Channel>(s.Text(4), "channel");
+  auto beneficiary_kind = Vocabulary<domain::BeneficiaryKind>(s.Text(9), "beneficiary_kind");
+  auto language = Vocabulary<domain::Language>(s.Text(25), "language");
+  auto recorder = ReadActor(s, 7, 8, "recorded_by_kind");
+  if (!kind) return std::move(kind).error();
+  if (!status) return std::move(status).error();
+  if (!channel) return std::move(channel).error();
+  if (!beneficiary_kind) return std::move(beneficiary_kind).error();
+  if (!language) return std::move(language).error();
+  if (!recorder) return std::move(recorder).error();
+  c.kind = *kind;
+  c.status = *status;
+  c.channel = *channel;
+  c.received_at = FromMillis(s.Int(5));
+  c.recorded_at = FromMillis(s.Int(6));
+  c.recorded_by = *recorder;
+  domain::Beneficiary& b = c.beneficiary;
+  b.kind = *beneficiary_kind;
+  b.name = open("beneficiary_name_sealed", 10).value_or("");
+  b.email = open("beneficiary_email_sealed", 11);
+  b.mobile = open("beneficiary_mobile_sealed", 12);
+  b.national_id = open("beneficiary_national_id_sealed", 13);
+  b.organization = s.OptionalText(14);
+  if (auto name = open("representative_name_sealed", 15)) {
+    b.representative = domain::Representative{*name, s.OptionalText(16).value_or(""),
+                                              open("representative_email_sealed", 17),
+                                              open("representative_mobile_sealed", 18)};
+  }
+  if (failure) return *failure;
+  c.category = s.Text(19);
+  c.subcategory = s.OptionalText(20);
+  if (auto r = ReadName(s, 21, "about", c.about); !r.ok()) return std::move(r).error();
+  c.subject = s.Text(22);
+  c.description = s.Text(23);
+  c.remedy_sought = s.OptionalText(24);
+  c.language = *language;
+  if (auto r = ReadName(s, 26, "preferred_channel", c.preferred_channel); !r.ok()) {
+    return std::move(r).error();
+  }
+  c.consent_notice_shown = s.Int(27) != 0;
+  c.vulnerable = s.Int(28) != 0;
+  c.escalation_level = static_cast<int>(s.Int(29));
+  if (!ReadHash(s, 30, stored.access_code_hash)) return Unreadable("access_code_hash");
+  c.version = s.Int(31);
+  if (auto r = ReadHandling(s, c.handling); !r.ok()) return std::move(r).error();
+  return stored;
+}
+
+constexpr std::string_view kSelectTransactions =
+    "SELECT type, number FROM case_transactions WHERE case_id = ? ORDER BY position";
+
+Result<std::vector<domain::RelatedTransaction>> ReadTransactions(Statement& statement,
+                                                                 std::int64_t case_id) {
+  StatementUse use(statement);
+  use->Bind(1, case_id);
+  std::vector<domain::RelatedTransaction> out;
+  for (;;) {
+    auto row = use->Step();
+    if (!row) return std::move(row).error();
+    if (!*row) break;
+    auto type = Vocabulary<domain::TransactionType>(use->Text(0), "case_transactions.type");
+    if (!type) return std::move(type).error();
+    out.push_back(domain::RelatedTransaction{*type, use->Text(1)});
+  }
+  return out;
+}
+
+// FindCase for either side: find selects kCaseColumns by reference, transactions is
+// kSelectTransactions.
+Result<std::optional<app::StoredCase>> FindCaseWith(Statement& find, Statement& transactions,
+                                                    const app::FieldCipher& cipher,
+                                                    const domain::Reference& ref) {
+  const std::string reference = ref.ToString();
+  app::StoredCase stored;
+  {
+    StatementUse use(find);
+    use->Bind(1, std::string_view(reference));
+    auto row = use->Step();
+    if (!row) return std::move(row).error();
+    if (!*row) return std::optional<app::StoredCase>{};
+    auto read = ReadCaseRow(*use, cipher);
+    if (!read) return std::move(read).error();
+    stored = std::move(*read);
+  }
+  auto related = ReadTransactions(transactions, stored.value.id);
+  if (!related) return std::move(related).error();
+  stored.value.related_transactions = std::move(*related);
+  return std::optional<app::StoredCase>(std::move(stored));
+}
+
+// The sealed columns, for re-keying.
+constexpr std::array<std::string_view, 7> kSealedColumns = {
+    "beneficiary_name_sealed",        "beneficiary_email_sealed",   "beneficiary_mobile_sealed",
+    "beneficiary_national_id_sealed", "representative_name_sealed", "representative_email_sealed",
+    "representative_mobile_sealed",
+};
+constexpr std::size_t kMobileSealed = 2;      // index in kSealedColumns
+constexpr std::size_t kNationalIdSealed = 3;  // index in kSealedColumns
+
+constexpr std::string_view kNationalIdPurpose = "national_id";
+constexpr std::string_view kMobilePurpose = "mobile";
+
+// ---------------------------------------------------------------------------------------------
+// The audit trail
+
+constexpr std::string_view kAuditColumns =
+    "sequence, occurred_at, actor_kind, actor_id, action, subject, detail, previous_hash, hash";
+
+// False when the row cannot be what any store wrote (an unknown actor kind, a hash of the wrong
+// size): only someone editing the file makes such a row.
+bool ReadAuditRow(const Statement& s, domain::AuditEntry& e) {
+  e.sequence = s.Int(0);
+  e.at = FromMillis(s.Int(1));
+  const auto kind = domain::ActorKindFromName(s.Text(2));
+  e.actor =
+      domain::Actor{kind.value_or(domain::Actor::Kind::kSystem), s.OptionalText(3).value_or("")};
+  e.action = s.Text(4);
+  e.subject = s.Text(5);
+  e.detail = s.Text(6);
+  const bool hashes = ReadHash(s, 7, e.previous_hash) && ReadHash(s, 8, e.hash);
+  return kind.has_value() && hashes;
+}
+
+// Appends to the chain inside the caller's transaction. The last record is read from the table
+// on every append, never remembered between them: a savepoint rolled back after an append, or
+// another process (the CLI) appending while the server runs, would make a remembered one wrong.
+class AuditAppender {
+ public:
+  Status Prepare(Connection& db) {
+    auto last = db.Prepare("SELECT sequence, hash FROM audit_log ORDER BY sequence DESC LIMIT 1");
+    if (!last) return std::move(last).error();
+    auto insert = db.Prepare(
+        "INSERT INTO audit_log (sequence, occurred_at, actor_kind, actor_id, action, subject, "
+        "detail, previous_hash, hash) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)");
+    if (!insert) return std::move(insert).error();
+    last_.emplace(std::move(*last));
+    insert_.emplace(std::move(*insert));
+    return Status::Ok();
+  }
+
+  Result<domain::AuditEntry> Append(const domain::AuditEntry& entry) {
+    domain::AuditEntry stored = entry;
+    stored.sequence = 1;
+    stored.previous_hash = {};
+    {
+      StatementUse use(*last_);
+      auto row = use->Step();
+      if (!row) return std::move(row).error();
+      if (*row) {
+        stored.sequence = use->Int(0) + 1;
+        if (!ReadHash(*use, 1, stored.previous_hash)) {
+          return Unreadable("audit_log.hash of record " + std::to_string(use->Int(0)));
+        }
+      }
+    }
+    stored.hash = ChainHash(stored.previous_hash, stored);
+    StatementUse use(*insert_);
+    use->Bind(1, stored.sequence)
+        .Bind(2, Millis(stored.at))
+        .Bind(3, domain::NameOf(stored.actor.kind));
+    BindNonEmpty(*use, 4, stored.actor.id);
+    use->Bind(5, std::string_view(stored.action))
+        .Bind(6, std::string_view(stored.subject))
+        .Bind(7, std::string_view(stored.detail))
+        .BindBlob(8, stored.previous_hash)
+        .BindBlob(9, stored.hash);
+    if (auto done = use->Step(); !done) return std::move(done).error();
+    return stored;
+  }
+
+ private:
+  std::optional<Statement> last_, insert_;
+};
+
+// ---------------------------------------------------------------------------------------------
+// Queues: sorts and cursors
+
+// How a sort orders rows, and the keyset condition that starts a page after a given row. Every
+// order ends with case_id, so it is total and a cursor names exactly one place in it.
+struct SortPlan {
+  std::string_view code;   // in the cursor, so a cursor made for one sort fails in another
+  std::string_view order;  // ORDER BY, by result column names (usable on a UNION)
+  std::string_view after;  // the keyset condition, less the row of key values it compares with
+  int keys;
+};
+
+const SortPlan& PlanOf(app::CaseQuery::Sort sort) {
+  static constexpr SortPlan kReceivedAsc{"ra", "received_at ASC, case_id ASC",
+                                         "(received_at, case_id) >", 2};
+  static constexpr SortPlan kReceivedDesc{"rd", "received_at DESC, case_id DESC",
+                                          "(received_at, case_id) <", 2};
+  // urgent first (priority_rank 0), then oldest first
+  static constexpr SortPlan kPriorityDesc{"pr", "priority_rank ASC, received_at ASC, case_id ASC",
+                                          "(priority_rank, received_at, case_id) >", 3};
+  static constexpr SortPlan kUpdatedDesc{"ud", "updated_at DESC, case_id DESC",
+                                         "(updated_at, case_id) <", 2};
+  switch (sort) {
+    case app::CaseQuery::Sort::kReceivedAsc:
+      return kReceivedAsc;
+    case app::CaseQuery::Sort::kReceivedDesc:
+      return kReceivedDesc;
+    case app::CaseQuery::Sort::kPriorityDesc:
+      return kPriorityDesc;
+    case app::CaseQuery::Sort::kUpdatedDesc:
+      return kUpdatedDesc;
+  }
+  return kReceivedDesc;
+}
+
+using SortKeys = std::array<std::int64_t, 3>;
+
+// The sort keys of the current row of a statement that selected kCaseColumns.
+SortKeys KeysOf(const SortPlan& plan, const Statement& row) {
+  const std::int64_t id = row.Int(column::kCaseId);
+  const std::int64_t received = row.Int(column::kReceivedAt);
+  if (plan.code == "pr") return {row.Int(column::kPriorityRank), received, id};
+  if (plan.code == "ud") return {row.Int(column::kUpdatedAt), id, 0};
+  return {received, id, 0};
+}
+
+constexpr char kHexDigits[] = "0123456789abcdef";
+
+// A cursor is "<sort code>:<key>:<key>[:<key>]" in hex: opaque to clients, checked on return.
+std::string EncodeCursor(const SortPlan& plan, const SortKeys& keys) {
+  std::string plain(plan.code);
+  for (int i = 0; i < plan.keys; ++i) {
+    plain += ':';
+    plain += std::to_string(keys[static_cast<std::size_t>(i)]);
+  }
+  std::string out;
+  out.reserve(plain.size() * 2);
+  for (const char ch : plain) {
+    const auto byte = static_cast<unsigned char>(ch);
+    out += kHexDigits[byte >> 4];
+    out += kHexDigits[byte & 0x0F];
+  }
+  return out;
+}
+
+std::optional<SortKeys> DecodeCursor(const SortPlan& plan, std::string_view cursor) {
+  if (cursor.empty() || cursor.size() % 2 != 0 || cursor.size() > 200) return std::nullopt;
+  auto nibble = [](char ch) -> int {
+    if (ch >= '0' && ch <= '9') return ch - '0';
+    if (ch >= 'a' && ch <= 'f') return ch - 'a' + 10;
+    return -1;
+  };
+  std::string plain;
+  for (std::size_t i = 0; i < cursor.size(); i += 2) {
+    const int high = nibble(cursor[i]);
+    const int low = nibble(cursor[i + 1]);
+    if (high < 0 || low < 0) return std::nullopt;
+    plain += static_cast<char>(high * 16 + low);
+  }
+  std::string_view rest = plain;
+  if (!rest.starts_with(plan.code) || rest.substr(plan.code.size(), 1) != ":") return std::nullopt;
+  rest.remove_prefix(plan.code.size() + 1);
+  SortKeys keys{};
+  for (int i = 0; i < plan.keys; ++i) {
+    const char* end = rest.data() + rest.size();
+    auto [next, error] = std::from_chars(rest.data(), end, keys[static_cast<std::size_t>(i)]);
+    if (error != std::errc{} || next == rest.data()) return std::nullopt;
+    rest.remove_prefix(static_cast<std::size_t>(next - rest.data()));
+    if (i + 1 < plan.keys) {
+      if (!rest.starts_with(':')) return std::nullopt;
+      rest.remove_prefix(1);
+    }
+  }
+  if (!rest.empty()) return std::nullopt;
+  return keys;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Queues: SQL built from a CaseQuery. Values are always bound parameters, never spliced in.
+
+struct Param {
+  enum class Type { kInt, kText, kBlob };
+  Type type = Type::kInt;
+  std::int64_t number = 0;
+  std::string bytes;
+};
+
+class SqlText {
+ public:
+  SqlText& operator<<(std::string_view sql) {
+    text_ += sql;
+    return *this;
+  }
+  void Int(std::int64_t value) {
+    text_ += '?';
+    params_.push_back(Param{Param::Type::kInt, value, {}});
+  }
+  void Text(std::string_view value) {
+    text_ += '?';
+    params_.push_back(Param{Param::Type::kText, 0, std::string(value)});
+  }
+  void Blob(std::span<const std::uint8_t> value) {
+    text_ += '?';
+    params_.push_back(Param{Param::Type::kBlob, 0, std::string(value.begin(), value.end())});
+  }
+  // Starts another term of an AND-ed condition.
+  SqlText& And() {
+    if (!text_.empty()) text_ += " AND ";
+    return *this;
+  }
+  void Append(const SqlText& other) {
+    text_ += other.text_;
+    params_.insert(params_.end(), other.params_.begin(), other.params_.end());
+  }
+  bool empty() const { return text_.empty(); }
+  const std::string& text() const { return text_; }
+
+  void BindTo(Statement& s) const {
+    for (std::size_t i = 0; i < params_.size(); ++i) {
+      const int index = static_cast<int>(i) + 1;
+      const Param& p = params_[i];
+      switch (p.type) {
+        case Param::Type::kInt:
+          s.Bind(index, p.number);
+          break;
+        case Param::Type::kText:
+          s.Bind(index, std::string_view(p.bytes));
+          break;
+        case Param::Type::kBlob:
+          s.BindBlob(index, std::string_view(p.bytes));
+          break;
+      }
+    }
+  }
+
+ private:
+  std::string text_;
+  std::vector<Param> params_;
+};
+
+// "column = ?" or "column IN (?, ?, …)"; nothing for no values.
+template <typename T, typename ToText>
+void AndIn(SqlText& where, std::string_view column, const std::vector<T>& values, ToText to_text) {
+  if (values.empty()) return;
+  where.And() << column;
+  if (values.size() == 1) {
+    where << " = ";
+    where.Text(to_text(values.front()));
+    return;
+  }
+  where << " IN (";
+  for (std::size_t i = 0; i < values.size(); ++i) {
+    if (i > 0) where << ", ";
+    where.Text(to_text(values[i]));
+  }
+  where << ")";
+}
+
+template <typename E>
+void AndInNames(SqlText& where, std::string_view column, const std::vector<E>& values) {
+  AndIn(where, column, values, [](E value) { return domain::NameOf(value); });
+}
+
+void AndInTexts(SqlText& where, std::string_view column, const std::vector<std::string>& values) {
+  AndIn(where, column, values, [](const std::string& value) { return std::string_view(value); });
+}
+
+constexpr std::array kFinishedStatuses = {
+    domain::CaseStatus::kResolved, domain::CaseStatus::kClosed, domain::CaseStatus::kRejected,
+    domain::CaseStatus::kWithdrawn, domain::CaseStatus::kMerged};
+
+// Every condition of q except its statuses (which ListCases places itself).
+SqlText ConditionsOf(const app::CaseQuery& q, const app::FieldCipher& cipher) {
+  SqlText where;
+  AndInNames(where, "kind", q.kinds);
+  AndInTexts(where, "category", q.categories);
+  AndInTexts(where, "department", q.departments);
+  if (q.scope.department) {
+    where.And() << "department = ";
+    where.Text(*q.scope.department);
+  }
+  if (q.assignee_id) {
+    where.And() << "assignee_id = ";
+    where.Int(*q.assignee_id);
+  }
+  if (q.unassigned) where.And() << "assignee_id IS NULL";
+  AndInNames(where, "priority", q.priorities);
+  AndInNames(where, "channel", q.channels);
+  AndInNames(where, "beneficiary_kind", q.beneficiary_kinds);
+  if (q.received_from) {
+    where.And() << "received_at >= ";
+    where.Int(Millis(*q.received_from));
+  }
+  if (q.received_to) {
+    where.And() << "received_at < ";
+    where.Int(Millis(*q.received_to));
+  }
+  if (q.overdue_at) {
+    where.And() << "resolution_due_at < ";
+    where.Int(Millis(*q.overdue_at));
+    where << " AND status NOT IN (";
+    for (std::size_t i = 0; i < kFinishedStatuses.size(); ++i) {
+      if (i > 0) where << ", ";
+      where.Text(domain::NameOf(kFinishedStatuses[i]));
+    }
+    where << ")";
+  }
+  if (q.national_id) {
+    where.And() << "beneficiary_national_id_index = ";
+    where.Blob(cipher.BlindIndex(*q.national_id, kNationalIdPurpose));
+  }
+  if (q.mobile) {
+    where.And() << "beneficiary_mobile_index = ";
+    where.Blob(cipher.BlindIndex(*q.mobile, kMobilePurpose));
+  }
+  if (q.scope.agent_id) {
+    where.And() << "(status = ";
+    where.Text(domain::NameOf(domain::CaseStatus::kReceived));
+    where << " OR recorded_by_id = ";
+    where.Text(std::to_string(*q.scope.agent_id));
+    where << " OR assessed_by = ";
+    where.Int(*q.scope.agent_id);
+    where << ")";
+  }
+  return where;
+}
+
+// "SELECT … FROM cases WHERE <where> [AND <after>] ORDER BY … LIMIT ?"
+void AppendPageSelect(SqlText& sql, SqlText where, const SortPlan& plan,
+                      const std::optional<SortKeys>& after, int rows) {
+  if (after) {
+    where.And() << plan.after << " (";
+    for (int i = 0; i < plan.keys; ++i) {
+      if (i > 0) where << ", ";
+      where.Int((*after)[static_cast<std::size_t>(i)]);
+    }
+    where << ")";
+  }
+  sql << "SELECT " << kCaseColumns << " FROM cases";
+  if (!where.empty()) {
+    sql << " WHERE ";
+    sql.Append(where);
+  }
+  sql << " ORDER BY " << plan.order << " LIMIT ";
+  sql.Int(rows);
+}
+
+Error InvalidCursor() {
+  return InvalidField("cursor", MessageId::kInvalidCursor, "");
+}
+
+constexpr int kMaxPageSize = 200;
+// Distinct queue statements kept prepared per read connection (the SQL varies only with which
+// filters are set and how many values each has, so a busy server uses a few dozen).
+constexpr std::size_t kMaxCachedQueries = 64;
 
 }  // namespace
 
@@ -64,7 +684,6 @@ constexpr std::string_view kCaseColumns =
 int LatestSchemaVersion() {
   return kMigrations.empty() ? 0 : kMigrations.back().version;
 }
-
 Result<std::vector<int>> Migrate(const std::filesystem::path& path) {
   auto db = Connection::Open(path, false);
   if (!db) return std::move(db).error();
@@ -152,6 +771,14 @@ class SqliteStore::Writer final : public app::WriteTransaction {
         insert_case_->BindNull(index);
       }
     };
+    auto blind_index = [&](const std::optional<std::string>& value, std::string_view purpose,
+                           int index) {
+      if (value) {
+        insert_case_->BindBlob(index, cipher_.BlindIndex(*value, purpose));
+      } else {
+        insert_case_->BindNull(index);
+      }
+    };
     StatementUse use(*insert_case_);
     use->Bind(1, std::string_view(reference))
         .Bind(2, std::int64_t{c.reference.year})
@@ -162,11 +789,7 @@ class SqliteStore::Writer final : public app::WriteTransaction {
         .Bind(7, Millis(c.received_at))
         .Bind(8, Millis(c.recorded_at))
         .Bind(9, domain::NameOf(c.recorded_by.kind));
-    if (c.recorded_by.id.empty()) {
-      use->BindNull(10);
-    } else {
-      use->Bind(10, std::string_view(c.recorded_by.id));
-    }
+    BindNonEmpty(*use, 10, c.recorded_by.id);
     const domain::Beneficiary& b = c.beneficiary;
     use->Bind(11, domain::NameOf(b.kind));
     seal("beneficiary_name_sealed", b.name, 12);
@@ -180,25 +803,20 @@ class SqliteStore::Writer final : public app::WriteTransaction {
     seal("representative_email_sealed", r ? r->email : std::nullopt, 19);
     seal("representative_mobile_sealed", r ? r->mobile : std::nullopt, 20);
     use->Bind(21, std::string_view(c.category)).Bind(22, c.subcategory);
-    if (c.about) {
-      use->Bind(23, domain::NameOf(*c.about));
-    } else {
-      use->BindNull(23);
-    }
+    BindName(*use, 23, c.about);
     use->Bind(24, std::string_view(c.subject))
         .Bind(25, std::string_view(c.description))
         .Bind(26, c.remedy_sought)
         .Bind(27, domain::NameOf(c.language));
-    if (c.preferred_channel) {
-      use->Bind(28, domain::NameOf(*c.preferred_channel));
-    } else {
-      use->BindNull(28);
-    }
+    BindName(*use, 28, c.preferred_channel);
     use->Bind(29, std::int64_t{c.consent_notice_shown})
         .Bind(30, std::int64_t{c.vulnerable})
         .Bind(31, std::int64_t{c.escalation_level})
         .BindBlob(32, access_code_hash)
         .Bind(33, c.version);
+    BindHandling(*use, 34, c.handling);
+    blind_index(b.national_id, kNationalIdPurpose, 51);
+    blind_index(b.mobile, kMobilePurpose, 52);
     auto row = use->Step();
     if (!row) return std::move(row).error();
     const std::int64_t case_id = db_.LastInsertId();
@@ -223,24 +841,173 @@ class SqliteStore::Writer final : public app::WriteTransaction {
         .Bind(3, std::string_view(e.type))
         .Bind(4, domain::NameOf(e.visibility))
         .Bind(5, domain::NameOf(e.actor.kind));
-    if (e.actor.id.empty()) {
-      use->BindNull(6);
-    } else {
-      use->Bind(6, std::string_view(e.actor.id));
-    }
-    if (e.from_status) {
-      use->Bind(7, domain::NameOf(*e.from_status));
-    } else {
-      use->BindNull(7);
-    }
-    if (e.to_status) {
-      use->Bind(8, domain::NameOf(*e.to_status));
-    } else {
-      use->BindNull(8);
-    }
+    BindNonEmpty(*use, 6, e.actor.id);
+    BindName(*use, 7, e.from_status);
+    BindName(*use, 8, e.to_status);
+    BindNonEmpty(*use, 9, e.actor_role);
+    BindNonEmpty(*use, 10, e.data);
     auto row = use->Step();
     if (!row) return std::move(row).error();
     return db_.LastInsertId();
+  }
+
+  Result<std::optional<app::StoredCase>> FindCase(const domain::Reference& reference) override {
+    return FindCaseWith(*find_case_, *transactions_, cipher_, reference);
+  }
+
+  Status UpdateCase(const domain::Case& c) override {
+    {
+      StatementUse use(*update_case_);
+      use->Bind(1, domain::NameOf(c.kind))
+          .Bind(2, domain::NameOf(c.status))
+          .Bind(3, std::string_view(c.category))
+          .Bind(4, c.subcategory)
+          .Bind(5, std::int64_t{c.escalation_level});
+      BindHandling(*use, 6, c.handling);
+      use->Bind(23, Millis(c.handling.updated_at))
+          .Bind(24, c.version)
+          .Bind(25, c.id)
+          .Bind(26, c.version - 1);
+      auto done = use->Step();
+      if (!done) return std::move(done).error();
+    }
+    if (db_.Changes() == 1) return Status::Ok();
+    StatementUse use(*case_version_);
+    use->Bind(1, c.id);
+    auto row = use->Step();
+    if (!row) return std::move(row).error();
+    if (!*row) {
+      return Error::Of(ErrorCode::kNotFound, MessageId::kCaseNotFound,
+                       "no case " + c.reference.ToString() + " (id " + std::to_string(c.id) + ")");
+    }
+    const std::int64_t current = use->Int(0);
+    Error e = Error::Of(ErrorCode::kConflict, MessageId::kStaleVersion,
+                        c.reference.ToString() + " is at version " + std::to_string(current) +
+                            ", not " + std::to_string(c.version - 1));
+    e.message_param = std::to_string(current);
+    return e;
+  }
+
+  Result<std::int64_t> InsertAttachment(std::int64_t case_id, const app::Attachment& a) override {
+    StatementUse use(*insert_attachment_);
+    use->Bind(1, case_id)
+        .Bind(2, std::string_view(a.sha256))
+        .Bind(3, a.size)
+        .Bind(4, std::string_view(a.media_type))
+        .Bind(5, std::string_view(a.filename))
+        .Bind(6, Millis(a.uploaded_at))
+        .Bind(7, domain::NameOf(a.uploaded_by.kind));
+    BindNonEmpty(*use, 8, a.uploaded_by.id);
+    use->Bind(9, domain::NameOf(a.visibility));
+    if (auto done = use->Step(); !done) {
+      if (db_.LastViolation() == Violation::kForeignKey) {
+        return Error::Of(ErrorCode::kNotFound, MessageId::kCaseNotFound,
+                         "no case with id " + std::to_string(case_id));
+      }
+      return std::move(done).error();
+    }
+    return db_.LastInsertId();
+  }
+
+  Result<domain::AuditEntry> AppendAudit(const domain::AuditEntry& entry) override {
+    return audit_.Append(entry);
+  }
+
+  Status InsertDepartment(const domain::Department& d) override {
+    StatementUse use(*insert_department_);
+    use->Bind(1, std::string_view(d.code))
+        .Bind(2, std::string_view(d.name_ar))
+        .Bind(3, std::string_view(d.name_en))
+        .Bind(4, std::int64_t{d.active});
+    if (auto done = use->Step(); !done) {
+      if (db_.LastViolation() == Violation::kUnique) return AlreadyExists(d.code);
+      return std::move(done).error();
+    }
+    return Status::Ok();
+  }
+
+  Result<std::int64_t> InsertUser(const domain::StaffUser& user,
+                                  const std::string& password_hash) override {
+    StatementUse use(*insert_user_);
+    use->Bind(1, std::string_view(user.email))
+        .Bind(2, std::string_view(user.name))
+        .Bind(3, domain::NameOf(user.role))
+        .Bind(4, user.department)
+        .Bind(5, std::string_view(password_hash))
+        .Bind(6, std::int64_t{user.active})
+        .Bind(7, std::int64_t{user.failed_logins})
+        .Bind(8, OptionalMillis(user.locked_until))
+        .Bind(9, Millis(user.created_at));
+    if (auto done = use->Step(); !done) {
+      switch (db_.LastViolation()) {
+        case Violation::kUnique:
+          return AlreadyExists(user.email);
+        case Violation::kForeignKey:
+          return InvalidField("department", MessageId::kUnknownDepartment,
+                              user.department.value_or(""));
+        case Violation::kNone:
+        case Violation::kOther:
+          break;
+      }
+      return std::move(done).error();
+    }
+    return db_.LastInsertId();
+  }
+
+  Status UpdateUser(const domain::StaffUser& user) override {
+    StatementUse use(*update_user_);
+    use->Bind(1, domain::NameOf(user.role))
+        .Bind(2, user.department)
+        .Bind(3, std::int64_t{user.active})
+        .Bind(4, std::int64_t{user.failed_logins})
+        .Bind(5, OptionalMillis(user.locked_until))
+        .Bind(6, user.id);
+    if (auto done = use->Step(); !done) {
+      if (db_.LastViolation() == Violation::kForeignKey) {
+        return InvalidField("department", MessageId::kUnknownDepartment,
+                            user.department.value_or(""));
+      }
+      return std::move(done).error();
+    }
+    if (db_.Changes() == 0) {
+      Error e = Error::Of(ErrorCode::kNotFound, MessageId::kUnknownUser,
+                          "no user " + std::to_string(user.id));
+      e.message_param = std::to_string(user.id);
+      return e;
+    }
+    return Status::Ok();
+  }
+
+  Status InsertSession(const domain::Session& session) override {
+    StatementUse use(*insert_session_);
+    use->BindBlob(1, session.token_hash)
+        .Bind(2, session.user_id)
+        .Bind(3, Millis(session.created_at))
+        .Bind(4, Millis(session.expires_at))
+        .Bind(5, OptionalMillis(session.revoked_at));
+    if (auto done = use->Step(); !done) {
+      switch (db_.LastViolation()) {
+        case Violation::kUnique:
+          return Error::Of(ErrorCode::kConflict, MessageId::kAlreadyExists, "session token reused");
+        case Violation::kForeignKey:
+          return Error::Of(ErrorCode::kNotFound, MessageId::kUnknownUser,
+                           "no user " + std::to_string(session.user_id));
+        case Violation::kNone:
+        case Violation::kOther:
+          break;
+      }
+      return std::move(done).error();
+    }
+    return Status::Ok();
+  }
+
+  Status RevokeSession(const std::array<std::uint8_t, 32>& token_hash,
+                       domain::Instant at) override {
+    // Revoking twice keeps the first revocation; revoking an unknown session changes nothing.
+    StatementUse use(*revoke_session_);
+    use->Bind(1, Millis(at)).BindBlob(2, token_hash);
+    if (auto done = use->Step(); !done) return std::move(done).error();
+    return Status::Ok();
   }
 
   Status Begin() { return begin_->Run(); }
@@ -254,7 +1021,30 @@ class SqliteStore::Writer final : public app::WriteTransaction {
  private:
   Writer(Connection db, const app::FieldCipher& cipher) : db_(std::move(db)), cipher_(cipher) {}
 
+  // Binds the 17 handling columns other than updated_at, from first on, in kInsertCase's order.
+  static void BindHandling(Statement& s, int first, const domain::CaseHandling& h) {
+    int i = first;
+    s.Bind(i++, domain::NameOf(h.priority));
+    BindName(s, i++, h.severity);
+    BindName(s, i++, h.complexity);
+    BindName(s, i++, h.impact);
+    s.Bind(i++, std::int64_t{h.immediate_action_needed});
+    s.Bind(i++, h.immediate_action_taken);
+    s.Bind(i++, h.department);
+    s.Bind(i++, h.assignee_id);
+    s.Bind(i++, h.assessed_by);
+    s.Bind(i++, h.concerns_department);
+    s.Bind(i++, h.root_cause);
+    BindName(s, i++, h.outcome);
+    s.Bind(i++, h.decision);
+    s.Bind(i++, JoinRemedies(h.remedies));
+    s.Bind(i++, h.rejection_reason);
+    s.Bind(i++, h.merged_into);
+    s.Bind(i++, OptionalMillis(h.resolution_due_at));
+  }
+
   Status PrepareAll() {
+    const std::string find_case = SelectCasesWhere("reference = ?");
     struct Want {
       std::optional<Statement>* slot;
       std::string_view sql;
@@ -270,19 +1060,50 @@ class SqliteStore::Writer final : public app::WriteTransaction {
         {&insert_case_, sql::kInsertCase},
         {&insert_transaction_, sql::kInsertTransaction},
         {&insert_event_, sql::kInsertEvent},
+        {&find_case_, find_case},
+        {&transactions_, kSelectTransactions},
+        // The same order as BindHandling, from ?6.
+        {&update_case_,
+         "UPDATE cases SET kind = ?1, status = ?2, category = ?3, subcategory = ?4, "
+         "escalation_level = ?5, priority = ?6, severity = ?7, complexity = ?8, impact = ?9, "
+         "immediate_action_needed = ?10, immediate_action_taken = ?11, department = ?12, "
+         "assignee_id = ?13, assessed_by = ?14, concerns_department = ?15, root_cause = ?16, "
+         "outcome = ?17, decision = ?18, remedies = ?19, rejection_reason = ?20, "
+         "merged_into = ?21, resolution_due_at = ?22, updated_at = ?23, version = ?24 "
+         "WHERE case_id = ?25 AND version = ?26"},
+        {&case_version_, "SELECT version FROM cases WHERE case_id = ?"},
+        {&insert_attachment_,
+         "INSERT INTO attachments (case_id, sha256, size, media_type, filename, uploaded_at, "
+         "uploaded_by_kind, uploaded_by_id, visibility) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)"},
+        {&insert_department_,
+         "INSERT INTO departments (code, name_ar, name_en, active) VALUES (?, ?, ?, ?)"},
+        {&insert_user_,
+         "INSERT INTO users (email, name, role, department, password_hash, active, "
+         "failed_logins, locked_until, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)"},
+        {&update_user_,
+         "UPDATE users SET role = ?, department = ?, active = ?, failed_logins = ?, "
+         "locked_until = ? WHERE user_id = ?"},
+        {&insert_session_,
+         "INSERT INTO sessions (token_hash, user_id, created_at, expires_at, revoked_at) "
+         "VALUES (?, ?, ?, ?, ?)"},
+        {&revoke_session_,
+         "UPDATE sessions SET revoked_at = ? WHERE token_hash = ? AND revoked_at IS NULL"},
     };
     for (const Want& want : wants) {
       auto statement = db_.Prepare(want.sql);
       if (!statement) return std::move(statement).error();
       want.slot->emplace(std::move(*statement));
     }
-    return Status::Ok();
+    return audit_.Prepare(db_);
   }
 
   Connection db_;
   const app::FieldCipher& cipher_;
   std::optional<Statement> begin_, commit_, rollback_, savepoint_, release_, rollback_to_,
-      next_sequence_, insert_case_, insert_transaction_, insert_event_;
+      next_sequence_, insert_case_, insert_transaction_, insert_event_, find_case_, transactions_,
+      update_case_, case_version_, insert_attachment_, insert_department_, insert_user_,
+      update_user_, insert_session_, revoke_session_;
+  AuditAppender audit_;
 };
 
 // ---------------------------------------------------------------------------------------------
@@ -295,21 +1116,36 @@ class SqliteStore::Reader final : public app::ReadTransaction {
     auto db = Connection::Open(path, true);
     if (!db) return std::move(db).error();
     auto reader = std::unique_ptr<Reader>(new Reader(std::move(*db), cipher));
+    const std::string user_columns =
+        "SELECT user_id, email, name, role, department, active, failed_logins, locked_until, "
+        "created_at, password_hash FROM users ";
+    const std::string audit_columns = "SELECT " + std::string(kAuditColumns) + " FROM audit_log ";
     const std::pair<std::optional<Statement>*, std::string> wants[] = {
         {&reader->begin_, "BEGIN"},
         {&reader->end_, "COMMIT"},
-        {&reader->find_case_,
-         "SELECT " + std::string(kCaseColumns) + " FROM cases WHERE reference = ?"},
-        {&reader->transactions_,
-         "SELECT type, number FROM case_transactions WHERE case_id = ? ORDER BY position"},
+        {&reader->find_case_, SelectCasesWhere("reference = ?")},
+        {&reader->transactions_, std::string(kSelectTransactions)},
         {&reader->timeline_,
          "SELECT event_id, occurred_at, type, visibility, actor_kind, actor_id, from_status, "
-         "to_status FROM case_events WHERE case_id = ? AND (? = 0 OR visibility = 'public') "
-         "ORDER BY event_id"},
+         "to_status, actor_role, data FROM case_events "
+         "WHERE case_id = ? AND (? = 0 OR visibility = 'public') ORDER BY event_id"},
         {&reader->categories_,
          "SELECT code, name_ar, name_en, active FROM categories ORDER BY position"},
         {&reader->count_, "SELECT count(*) FROM cases"},
         {&reader->ping_, "SELECT max(version) FROM schema_migrations"},
+        {&reader->attachments_,
+         "SELECT attachment_id, sha256, size, media_type, filename, uploaded_at, "
+         "uploaded_by_kind, uploaded_by_id, visibility FROM attachments WHERE case_id = ? "
+         "ORDER BY attachment_id"},
+        {&reader->departments_,
+         "SELECT code, name_ar, name_en, active FROM departments ORDER BY code"},
+        {&reader->users_, user_columns + "ORDER BY user_id"},
+        {&reader->user_by_email_, user_columns + "WHERE email = ?"},
+        {&reader->user_by_id_, user_columns + "WHERE user_id = ?"},
+        {&reader->session_,
+         "SELECT user_id, created_at, expires_at, revoked_at FROM sessions WHERE token_hash = ?"},
+        {&reader->audit_page_, audit_columns + "WHERE sequence > ? ORDER BY sequence LIMIT ?"},
+        {&reader->audit_all_, audit_columns + "ORDER BY sequence"},
     };
     for (const auto& [slot, sql] : wants) {
       auto statement = reader->db_.Prepare(sql);
@@ -319,19 +1155,8 @@ class SqliteStore::Reader final : public app::ReadTransaction {
     return reader;
   }
 
-  Result<std::optional<app::StoredCase>> FindCase(const domain::Reference& ref) override {
-    const std::string reference = ref.ToString();
-    StatementUse use(*find_case_);
-    use->Bind(1, std::string_view(reference));
-    auto row = use->Step();
-    if (!row) return std::move(row).error();
-    if (!*row) return std::optional<app::StoredCase>{};
-    auto stored = ReadCase(*use, reference);
-    if (!stored) return std::move(stored).error();
-    auto transactions = Transactions(stored->value.id);
-    if (!transactions) return std::move(transactions).error();
-    stored->value.related_transactions = std::move(*transactions);
-    return std::optional<app::StoredCase>(std::move(*stored));
+  Result<std::optional<app::StoredCase>> FindCase(const domain::Reference& reference) override {
+    return FindCaseWith(*find_case_, *transactions_, cipher_, reference);
   }
 
   Result<std::vector<domain::CaseEvent>> Timeline(std::int64_t case_id, bool public_only) override {
@@ -346,14 +1171,18 @@ class SqliteStore::Reader final : public app::ReadTransaction {
       e.id = use->Int(0);
       e.at = FromMillis(use->Int(1));
       e.type = use->Text(2);
-      e.visibility = use->Text(3) == "public" ? domain::CaseEvent::Visibility::kPublic
-                                              : domain::CaseEvent::Visibility::kInternal;
-      const auto actor = domain::ActorKindFromName(use->Text(4));
-      if (!actor) return Unreadable("case_events.actor_kind");
-      e.actor = domain::Actor{*actor, use->OptionalText(5).value_or("")};
-      if (auto from = use->OptionalText(6))
-        e.from_status = domain::FromName<domain::CaseStatus>(*from);
-      if (auto to = use->OptionalText(7)) e.to_status = domain::FromName<domain::CaseStatus>(*to);
+      e.visibility = VisibilityOf(use->Text(3));
+      auto actor = ReadActor(*use, 4, 5, "case_events.actor_kind");
+      if (!actor) return std::move(actor).error();
+      e.actor = std::move(*actor);
+      if (auto r = ReadName(*use, 6, "from_status", e.from_status); !r.ok()) {
+        return std::move(r).error();
+      }
+      if (auto r = ReadName(*use, 7, "to_status", e.to_status); !r.ok()) {
+        return std::move(r).error();
+      }
+      e.actor_role = use->OptionalText(8).value_or("");
+      e.data = use->OptionalText(9).value_or("");
       events.push_back(std::move(e));
     }
     return events;
@@ -385,97 +1214,369 @@ class SqliteStore::Reader final : public app::ReadTransaction {
     return Status::Ok();
   }
 
+  // A page is one statement. When the statuses asked for are several and an index leads with
+  // them after the department (or alone, for arrival order), each status is read as its own
+  // page in index order and the pages merged (UNION ALL): SQLite cannot walk an IN list in the
+  // order of a later column, and would otherwise sort every open case of the department to
+  // show the first fifty. Otherwise one SELECT, whose plan the indexes of 0002 decide.
+  Result<app::CasePage> ListCases(const app::CaseQuery& q) override {
+    const SortPlan& plan = PlanOf(q.sort);
+    std::optional<SortKeys> after;
+    if (q.after) {
+      after = DecodeCursor(plan, *q.after);
+      if (!after) return InvalidCursor();
+    }
+    const int limit = std::clamp(q.limit, 1, kMaxPageSize);
+
+    std::set<domain::CaseStatus> statuses(q.statuses.begin(), q.statuses.end());
+    if (q.scope.closed_only) {
+      if (!statuses.empty() && !statuses.contains(domain::CaseStatus::kClosed)) {
+        return app::CasePage{};
+      }
+      statuses = {domain::CaseStatus::kClosed};
+    }
+    const SqlText conditions = ConditionsOf(q, cipher_);
+    const bool one_department = q.scope.department || q.departments.size() == 1;
+    const bool by_arrival = plan.code == "ra" || plan.code == "rd";
+    SqlText sql;
+    if (statuses.size() > 1 && (one_department || by_arrival)) {
+      bool first = true;
+      for (const domain::CaseStatus status : statuses) {
+        if (!first) sql << " UNION ALL ";
+        first = false;
+        SqlText where;
+        where << "status = ";
+        where.Text(domain::NameOf(status));
+        if (!conditions.empty()) where.And().Append(conditions);
+        sql << "SELECT * FROM (";
+        AppendPageSelect(sql, std::move(where), plan, after, limit + 1);
+        sql << ")";
+      }
+      sql << " ORDER BY " << plan.order << " LIMIT ";
+      sql.Int(limit + 1);
+    } else {
+      SqlText where;
+      AndInNames(where, "status", std::vector(statuses.begin(), statuses.end()));
+      if (!conditions.empty()) where.And().Append(conditions);
+      AppendPageSelect(sql, std::move(where), plan, after, limit + 1);
+    }
+
+    auto statement = Cached(sql.text());
+    if (!statement) return std::move(statement).error();
+    app::CasePage page;
+    std::vector<SortKeys> keys;
+    {
+      StatementUse use(**statement);
+      sql.BindTo(*use);
+      for (;;) {
+        auto row = use->Step();
+        if (!row) return std::move(row).error();
+        if (!*row) break;
+        auto stored = ReadCaseRow(*use, cipher_);
+        if (!stored) return std::move(stored).error();
+        page.items.push_back(std::move(stored->value));
+        keys.push_back(KeysOf(plan, *use));
+      }
+    }
+    if (page.items.size() > static_cast<std::size_t>(limit)) {
+      page.items.pop_back();
+      page.next_cursor = EncodeCursor(plan, keys[static_cast<std::size_t>(limit) - 1]);
+    }
+    for (domain::Case& c : page.items) {
+      auto related = ReadTransactions(*transactions_, c.id);
+      if (!related) return std::move(related).error();
+      c.related_transactions = std::move(*related);
+    }
+    return page;
+  }
+
+  Result<std::vector<app::Attachment>> Attachments(std::int64_t case_id) override {
+    StatementUse use(*attachments_);
+    use->Bind(1, case_id);
+    std::vector<app::Attachment> out;
+    for (;;) {
+      auto row = use->Step();
+      if (!row) return std::move(row).error();
+      if (!*row) break;
+      app::Attachment a;
+      a.id = use->Int(0);
+      a.sha256 = use->Text(1);
+      a.size = use->Int(2);
+      a.media_type = use->Text(3);
+      a.filename = use->Text(4);
+      a.uploaded_at = FromMillis(use->Int(5));
+      auto by = ReadActor(*use, 6, 7, "attachments.uploaded_by_kind");
+      if (!by) return std::move(by).error();
+      a.uploaded_by = std::move(*by);
+      a.visibility = VisibilityOf(use->Text(8));
+      out.push_back(std::move(a));
+    }
+    return out;
+  }
+
+  Result<std::vector<domain::Department>> Departments() override {
+    StatementUse use(*departments_);
+    std::vector<domain::Department> out;
+    for (;;) {
+      auto row = use->Step();
+      if (!row) return std::move(row).error();
+      if (!*row) break;
+      out.push_back(domain::Department{use->Text(0), use->Text(1), use->Text(2), use->Int(3) != 0});
+    }
+    return out;
+  }
+
+  Result<std::vector<domain::StaffUser>> Users() override {
+    StatementUse use(*users_);
+    std::vector<domain::StaffUser> out;
+    for (;;) {
+      auto row = use->Step();
+      if (!row) return std::move(row).error();
+      if (!*row) break;
+      auto user = ReadUser(*use);
+      if (!user) return std::move(user).error();
+      out.push_back(std::move(user->value));
+    }
+    return out;
+  }
+
+  Result<std::optional<app::StoredUser>> FindUserByEmail(std::string_view email) override {
+    StatementUse use(*user_by_email_);
+    use->Bind(1, email);
+    auto row = use->Step();
+    if (!row) return std::move(row).error();
+    if (!*row) return std::optional<app::StoredUser>{};
+    auto user = ReadUser(*use);
+    if (!user) return std::move(user).error();
+    return std::optional<app::StoredUser>(std::move(*user));
+  }
+
+  Result<std::optional<domain::StaffUser>> FindUser(std::int64_t id) override {
+    StatementUse use(*user_by_id_);
+    use->Bind(1, id);
+    auto row = use->Step();
+    if (!row) return std::move(row).error();
+    if (!*row) return std::optional<domain::StaffUser>{};
+    auto user = ReadUser(*use);
+    if (!user) return std::move(user).error();
+    return std::optional<domain::StaffUser>(std::move(user->value));
+  }
+
+  Result<std::optional<domain::Session>> FindSession(
+      const std::array<std::uint8_t, 32>& token_hash) override {
+    StatementUse use(*session_);
+    use->BindBlob(1, token_hash);
+    auto row = use->Step();
+    if (!row) return std::move(row).error();
+    if (!*row) return std::optional<domain::Session>{};
+    domain::Session session;
+    session.token_hash = token_hash;
+    session.user_id = use->Int(0);
+    session.created_at = FromMillis(use->Int(1));
+    session.expires_at = FromMillis(use->Int(2));
+    session.revoked_at = OptionalInstant(use->OptionalInt(3));
+    return std::optional<domain::Session>(session);
+  }
+
+  Result<std::vector<domain::AuditEntry>> AuditEntries(std::int64_t after, int limit) override {
+    StatementUse use(*audit_page_);
+    use->Bind(1, after).Bind(2, std::int64_t{std::max(limit, 0)});
+    std::vector<domain::AuditEntry> out;
+    for (;;) {
+      auto row = use->Step();
+      if (!row) return std::move(row).error();
+      if (!*row) break;
+      domain::AuditEntry e;
+      if (!ReadAuditRow(*use, e)) {
+        return Unreadable("audit_log record " + std::to_string(e.sequence));
+      }
+      out.push_back(std::move(e));
+    }
+    return out;
+  }
+
+  // One statement over the whole trail, in this read's snapshot; records are checked as they
+  // stream past, never held.
+  Result<domain::AuditVerification> VerifyAudit() override {
+    StatementUse use(*audit_all_);
+    AuditChainVerifier verifier;
+    for (;;) {
+      auto row = use->Step();
+      if (!row) return std::move(row).error();
+      if (!*row) break;
+      domain::AuditEntry e;
+      if (!ReadAuditRow(*use, e)) {
+        // A row no store could have written: make sure it fails its hash check, so that it is
+        // reported like any other altered record (after the checks of sequence and link).
+        e.hash = ChainHash(e.previous_hash, e);
+        e.hash[0] ^= 1;
+      }
+      if (!verifier.Check(e)) break;
+    }
+    return verifier.result();
+  }
+
   Status Begin() { return begin_->Run(); }
   Status End() { return end_->Run(); }
 
  private:
   Reader(Connection db, const app::FieldCipher& cipher) : db_(std::move(db)), cipher_(cipher) {}
 
-  Result<std::vector<domain::RelatedTransaction>> Transactions(std::int64_t case_id) {
-    StatementUse use(*transactions_);
-    use->Bind(1, case_id);
-    std::vector<domain::RelatedTransaction> out;
-    for (;;) {
-      auto row = use->Step();
-      if (!row) return std::move(row).error();
-      if (!*row) break;
-      auto type = Vocabulary<domain::TransactionType>(use->Text(0), "case_transactions.type");
-      if (!type) return std::move(type).error();
-      out.push_back(domain::RelatedTransaction{*type, use->Text(1)});
-    }
-    return out;
+  // The prepared statement for a queue's SQL, prepared on first use.
+  Result<Statement*> Cached(const std::string& sql) {
+    if (auto it = queries_.find(sql); it != queries_.end()) return &it->second;
+    if (queries_.size() >= kMaxCachedQueries) queries_.clear();
+    auto prepared = db_.Prepare(sql);
+    if (!prepared) return std::move(prepared).error();
+    return &queries_.emplace(sql, std::move(*prepared)).first->second;
   }
 
-  Result<app::StoredCase> ReadCase(Statement& s, const std::string& reference) {
-    std::optional<Error> failure;
-    auto open = [&](std::string_view column, int index) -> std::optional<std::string> {
-      if (s.IsNull(index)) return std::nullopt;
-      auto plain = cipher_.Open(s.Blob(index), Associated(column, reference));
-      if (!plain && !failure) failure = Unreadable(std::string(column) + " of " + reference);
-      return plain;
-    };
-    app::StoredCase stored;
-    domain::Case& c = stored.value;
-    c.id = s.Int(0);
-    auto parsed = domain::ParseReference(s.Text(1));
-    if (!parsed) return Unreadable("cases.reference " + s.Text(1));
-    c.reference = *parsed;
-    auto kind = Vocabulary<domain::CaseKind>(s.Text(2), "kind");
-    auto status = Vocabulary<domain::CaseStatus>(s.Text(3), "status");
-    auto channel = Vocabulary<domain::Channel>(s.Text(4), "channel");
-    auto beneficiary_kind = Vocabulary<domain::BeneficiaryKind>(s.Text(9), "beneficiary_kind");
-    auto language = Vocabulary<domain::Language>(s.Text(25), "language");
-    auto recorder = domain::ActorKindFromName(s.Text(7));
-    if (!kind) return std::move(kind).error();
-    if (!status) return std::move(status).error();
-    if (!channel) return std::move(channel).error();
-    if (!beneficiary_kind) return std::move(beneficiary_kind).error();
-    if (!language) return std::move(language).error();
-    if (!recorder) return Unreadable("recorded_by_kind");
-    c.kind = *kind;
-    c.status = *status;
-    c.channel = *channel;
-    c.received_at = FromMillis(s.Int(5));
-    c.recorded_at = FromMillis(s.Int(6));
-    c.recorded_by = domain::Actor{*recorder, s.OptionalText(8).value_or("")};
-    domain::Beneficiary& b = c.beneficiary;
-    b.kind = *beneficiary_kind;
-    b.name = open("beneficiary_name_sealed", 10).value_or("");
-    b.email = open("beneficiary_email_sealed", 11);
-    b.mobile = open("beneficiary_mobile_sealed", 12);
-    b.national_id = open("beneficiary_national_id_sealed", 13);
-    b.organization = s.OptionalText(14);
-    if (auto name = open("representative_name_sealed", 15)) {
-      b.representative = domain::Representative{*name, s.OptionalText(16).value_or(""),
-                                                open("representative_email_sealed", 17),
-                                                open("representative_mobile_sealed", 18)};
-    }
-    if (failure) return *failure;
-    c.category = s.Text(19);
-    c.subcategory = s.OptionalText(20);
-    if (auto about = s.OptionalText(21)) c.about = domain::FromName<domain::Subject>(*about);
-    c.subject = s.Text(22);
-    c.description = s.Text(23);
-    c.remedy_sought = s.OptionalText(24);
-    c.language = *language;
-    if (auto preferred = s.OptionalText(26)) {
-      c.preferred_channel = domain::FromName<domain::ContactChannel>(*preferred);
-    }
-    c.consent_notice_shown = s.Int(27) != 0;
-    c.vulnerable = s.Int(28) != 0;
-    c.escalation_level = static_cast<int>(s.Int(29));
-    const std::string hash = s.Blob(30);
-    if (hash.size() != stored.access_code_hash.size()) return Unreadable("access_code_hash");
-    std::copy(hash.begin(), hash.end(), stored.access_code_hash.begin());
-    c.version = s.Int(31);
+  static Result<app::StoredUser> ReadUser(const Statement& s) {
+    app::StoredUser stored;
+    domain::StaffUser& u = stored.value;
+    u.id = s.Int(0);
+    u.email = s.Text(1);
+    u.name = s.Text(2);
+    auto role = Vocabulary<domain::Role>(s.Text(3), "users.role");
+    if (!role) return std::move(role).error();
+    u.role = *role;
+    u.department = s.OptionalText(4);
+    u.active = s.Int(5) != 0;
+    u.failed_logins = static_cast<int>(s.Int(6));
+    u.locked_until = OptionalInstant(s.OptionalInt(7));
+    u.created_at = FromMillis(s.Int(8));
+    stored.password_hash = s.Text(9);
     return stored;
   }
 
   Connection db_;
   const app::FieldCipher& cipher_;
   std::optional<Statement> begin_, end_, find_case_, transactions_, timeline_, categories_, count_,
-      ping_;
+      ping_, attachments_, departments_, users_, user_by_email_, user_by_id_, session_, audit_page_,
+      audit_all_;
+  std::unordered_map<std::string, Statement> queries_;
 };
+
+// ---------------------------------------------------------------------------------------------
+// Re-keying
+
+Result<std::int64_t> RekeyPersonalData(const std::filesystem::path& path,
+                                       const app::FieldCipher& cipher) {
+  auto migrated = Migrate(path);
+  if (!migrated) return std::move(migrated).error();
+  auto db = Connection::Open(path, false);
+  if (!db) return std::move(db).error();
+
+  std::string select = "SELECT case_id, reference";
+  std::string update = "UPDATE cases SET ";
+  for (std::size_t i = 0; i < kSealedColumns.size(); ++i) {
+    select += ", ";
+    select += kSealedColumns[i];
+    update += kSealedColumns[i];
+    update += " = ?" + std::to_string(i + 1) + ", ";
+  }
+  // Cases are read a page at a time by case_id, never through a statement left open across the
+  // updates, so memory stays flat however many cases there are.
+  select += " FROM cases WHERE case_id > ? ORDER BY case_id LIMIT 256";
+  update += "beneficiary_national_id_index = ?8, beneficiary_mobile_index = ?9 WHERE case_id = ?10";
+  auto page = db->Prepare(select);
+  if (!page) return std::move(page).error();
+  auto rewrite = db->Prepare(update);
+  if (!rewrite) return std::move(rewrite).error();
+  AuditAppender audit;
+  if (auto s = audit.Prepare(*db); !s.ok()) return std::move(s).error();
+
+  struct Row {
+    std::int64_t id = 0;
+    std::string reference;
+    std::array<std::optional<std::string>, kSealedColumns.size()> sealed;
+  };
+  auto run = [&]() -> Result<std::int64_t> {
+    std::int64_t count = 0;
+    std::int64_t last_id = 0;
+    std::vector<Row> rows;
+    for (;;) {
+      rows.clear();
+      {
+        StatementUse use(*page);
+        use->Bind(1, last_id);
+        for (;;) {
+          auto row = use->Step();
+          if (!row) return std::move(row).error();
+          if (!*row) break;
+          Row r;
+          r.id = use->Int(0);
+          r.reference = use->Text(1);
+          for (std::size_t i = 0; i < kSealedColumns.size(); ++i) {
+            const int column = static_cast<int>(i) + 2;
+            if (!use->IsNull(column)) r.sealed[i] = use->Blob(column);
+          }
+          rows.push_back(std::move(r));
+        }
+      }
+      if (rows.empty()) break;
+      for (const Row& r : rows) {
+        StatementUse use(*rewrite);
+        std::array<std::optional<std::string>, kSealedColumns.size()> plain;
+        for (std::size_t i = 0; i < kSealedColumns.size(); ++i) {
+          const int index = static_cast<int>(i) + 1;
+          if (!r.sealed[i]) {
+            use->BindNull(index);
+            continue;
+          }
+          const std::string associated = Associated(kSealedColumns[i], r.reference);
+          plain[i] = cipher.Open(*r.sealed[i], associated);
+          if (!plain[i]) {
+            return Unreadable(std::string(kSealedColumns[i]) + " of " + r.reference +
+                              " (sealed under key version " +
+                              std::to_string(cipher.KeyVersionOf(*r.sealed[i])) +
+                              ", which this keyring cannot open)");
+          }
+          use->BindBlob(index, cipher.Seal(*plain[i], associated));
+        }
+        const auto& national_id = plain[kNationalIdSealed];
+        const auto& mobile = plain[kMobileSealed];
+        if (national_id) {
+          use->BindBlob(8, cipher.BlindIndex(*national_id, kNationalIdPurpose));
+        } else {
+          use->BindNull(8);
+        }
+        if (mobile) {
+          use->BindBlob(9, cipher.BlindIndex(*mobile, kMobilePurpose));
+        } else {
+          use->BindNull(9);
+        }
+        use->Bind(10, r.id);
+        if (auto done = use->Step(); !done) return std::move(done).error();
+        ++count;
+      }
+      last_id = rows.back().id;
+    }
+    const int version = cipher.KeyVersionOf(cipher.Seal("", "keys.rotated"));
+    domain::AuditEntry entry;
+    entry.at =
+        std::chrono::time_point_cast<std::chrono::milliseconds>(std::chrono::system_clock::now());
+    entry.actor = domain::Actor{domain::Actor::Kind::kSystem, ""};
+    entry.action = "keys.rotated";
+    entry.subject = "keys";
+    entry.detail =
+        "{\"cases\":" + std::to_string(count) + ",\"key_version\":" + std::to_string(version) + "}";
+    if (auto appended = audit.Append(entry); !appended) return std::move(appended).error();
+    return count;
+  };
+
+  if (auto s = db->Execute("BEGIN IMMEDIATE"); !s.ok()) return std::move(s).error();
+  auto resealed = run();
+  if (!resealed) {
+    (void)db->Execute("ROLLBACK");
+    return resealed;
+  }
+  if (auto s = db->Execute("COMMIT"); !s.ok()) {
+    (void)db->Execute("ROLLBACK");
+    return std::move(s).error();
+  }
+  return resealed;
+}
 
 // ---------------------------------------------------------------------------------------------
 // The store

@@ -11,7 +11,12 @@
 // thread (under light load they run at once, saving a thread hop).
 //
 // Reads: a fixed pool of connections (WAL lets readers run beside the writer), each read in its
-// own snapshot.
+// own snapshot. Staff queues (ListCases) are keyset-paged over the indexes of migration 0002;
+// each read connection keeps the queue statements it has built prepared.
+//
+// The audit trail is chained in the writer's transaction: every append reads the last record
+// from the table (never a copy in memory), so savepoints that roll back, and other processes
+// appending (the CLI), keep the chain whole.
 //
 // Personal data is sealed with the FieldCipher before it reaches a row; the associated data is
 // "cases.<column>/<reference>", binding each value to its row and column.
@@ -45,6 +50,16 @@ domain::Result<std::vector<int>> Migrate(const std::filesystem::path& path);
 
 // The schema version this binary knows, and the one in the database at path.
 int LatestSchemaVersion();
+
+// Re-seals every sealed value of every case under cipher's active key (Open picks the key a value
+// was sealed under by its version byte), recomputes both blind indexes, and records one
+// "keys.rotated" audit entry, all in one transaction: it all happens, or nothing does. Returns how
+// many cases were re-sealed. For `shakwa keys rotate`, after the new key joined the keyring.
+// REQUIRES: cipher holds every key the database was sealed under (else kInternal, and nothing
+// changes). Holds the write lock throughout: a running server's writes wait (up to the busy
+// timeout, then fail as kUnavailable) until it commits.
+domain::Result<std::int64_t> RekeyPersonalData(const std::filesystem::path& db,
+                                               const app::FieldCipher& cipher);
 
 class SqliteStore final : public app::Store {
  public:
