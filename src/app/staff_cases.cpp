@@ -146,6 +146,20 @@ void StaffCases::List(CaseQuery query, const domain::StaffUser& user, Done<CaseP
       });
 }
 
+void StaffCases::RecordFileRead(const domain::Case& c, const Attachment& file,
+                                const domain::StaffUser& user,
+                                std::function<void(domain::Status)> done) const {
+  domain::JsonWriter detail;
+  detail.Add("attachment_id", file.id).Add("sha256", std::string_view(file.sha256));
+  const domain::Actor actor{domain::Actor::Kind::kStaff, std::to_string(user.id)};
+  store_.Write(
+      [actor, now = clock_.Now(), subject = c.reference.ToString(),
+       detail = detail.Finish()](WriteTransaction& tx) -> Status {
+        return Audit(tx, now, actor, "pii.file_read", subject, detail);
+      },
+      std::move(done));
+}
+
 domain::Result<CaseFiles> StaffCases::Files(std::string_view reference_text,
                                             const std::optional<domain::StaffUser>& staff,
                                             std::string_view access_code) const {

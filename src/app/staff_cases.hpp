@@ -56,6 +56,10 @@ class StaffCases {
               std::string access_code, std::vector<Attachment> files,
               Done<std::vector<Attachment>> done) const;
 
+  // Records that user downloaded a file of the case (files may hold personal data).
+  void RecordFileRead(const domain::Case& c, const Attachment& file,
+                      const domain::StaffUser& user, std::function<void(domain::Status)> done) const;
+
   // The need-to-know scope of a role, as a query narrows a queue.
   static CaseQuery::Scope ScopeFor(const domain::StaffUser& user);
 

@@ -6,6 +6,8 @@
 
 namespace shakwa::app {
 
+using domain::Status;
+
 SubmitCase::SubmitCase(Settings settings, Store& store, const Clock& clock, RandomSource& random,
                        const AccessCodeHasher& hasher,
                        std::shared_ptr<const domain::CategoryCatalogue> categories)
@@ -17,15 +19,15 @@ SubmitCase::SubmitCase(Settings settings, Store& store, const Clock& clock, Rand
       categories_(std::move(categories)) {}
 
 void SubmitCase::Submit(const domain::IntakeForm& form, const domain::Actor& recorded_by,
-                        Done done) const {
+                        Done done, std::vector<Attachment> files) const {
   Record(domain::ValidateIntake(form, *categories_, settings_.rules), recorded_by, std::nullopt,
-         std::move(done));
+         std::move(done), std::move(files));
 }
 
 void SubmitCase::SubmitForBeneficiary(const domain::IntakeForm& form,
                                       const domain::StaffUser& agent,
                                       std::optional<domain::Instant> received_at,
-                                      Done done) const {
+                                      Done done, std::vector<Attachment> files) const {
   auto validated = domain::ValidateIntake(form, *categories_, settings_.staff_rules);
   if (validated && received_at && *received_at > clock_.Now() + std::chrono::minutes(1)) {
     domain::Error e =
@@ -34,11 +36,12 @@ void SubmitCase::SubmitForBeneficiary(const domain::IntakeForm& form,
     validated = std::move(e);
   }
   Record(std::move(validated), domain::Actor{domain::Actor::Kind::kStaff, std::to_string(agent.id)},
-         received_at, std::move(done));
+         received_at, std::move(done), std::move(files));
 }
 
 void SubmitCase::Record(domain::Result<domain::Case> validated, const domain::Actor& recorded_by,
-                        std::optional<domain::Instant> received_at, Done done) const {
+                        std::optional<domain::Instant> received_at, Done done,
+                        std::vector<Attachment> files) const {
   if (!validated) {
     done(std::move(validated).error());
     return;
@@ -48,6 +51,7 @@ void SubmitCase::Record(domain::Result<domain::Case> validated, const domain::Ac
   // only after the work has run, so the two never touch it at once.
   auto receipt = std::make_shared<Receipt>();
   receipt->recorded = std::move(validated).value();
+  receipt->attachments = std::move(files);
   domain::Case& c = receipt->recorded;
   c.recorded_at = clock_.Now();
   c.received_at = received_at.value_or(c.recorded_at);
@@ -84,8 +88,31 @@ void SubmitCase::Record(domain::Result<domain::Case> validated, const domain::Ac
         detail.Add("kind", domain::NameOf(stored.kind))
             .Add("channel", domain::NameOf(stored.channel))
             .Add("category", std::string_view(stored.category));
-        return Audit(tx, stored.recorded_at, stored.recorded_by, "case.received",
-                     stored.reference.ToString(), detail.Finish());
+        if (Status s = Audit(tx, stored.recorded_at, stored.recorded_by, "case.received",
+                             stored.reference.ToString(), detail.Finish());
+            !s.ok()) {
+          return s;
+        }
+        for (Attachment& a : receipt->attachments) {
+          a.uploaded_at = stored.recorded_at;
+          a.uploaded_by = stored.recorded_by;
+          auto id = tx.InsertAttachment(stored.id, a);
+          if (!id) return std::move(id).error();
+          a.id = *id;
+          domain::JsonWriter data;
+          data.Add("attachment_id", a.id)
+              .Add("filename", std::string_view(a.filename))
+              .Add("media_type", std::string_view(a.media_type))
+              .Add("size", a.size)
+              .Add("sha256", std::string_view(a.sha256));
+          if (Status s = Audit(tx, stored.recorded_at, stored.recorded_by,
+                               "case.attachment_added", stored.reference.ToString(),
+                               data.Finish());
+              !s.ok()) {
+            return s;
+          }
+        }
+        return Status::Ok();
       },
       [receipt, done = std::move(done)](domain::Status status) {
         if (!status.ok()) {

@@ -23,6 +23,7 @@ namespace shakwa::app {
 struct Receipt {
   domain::Case recorded;    // as stored, with its reference
   std::string access_code;  // formatted for people; shown this once and never again
+  std::vector<Attachment> attachments;  // as stored, with their ids
 };
 
 class SubmitCase {
@@ -39,17 +40,22 @@ class SubmitCase {
              std::shared_ptr<const domain::CategoryCatalogue> categories);
 
   // Calls done exactly once: at once with the validation errors, or after the commit.
-  void Submit(const domain::IntakeForm& form, const domain::Actor& recorded_by, Done done) const;
+  // files: attachments already checked and in the file store, recorded with the case in the
+  // same transaction.
+  void Submit(const domain::IntakeForm& form, const domain::Actor& recorded_by, Done done,
+              std::vector<Attachment> files = {}) const;
 
   // An agent records a case received by phone, walk-in, e-mail or social media on the
   // beneficiary's behalf. received_at is when the complaint really arrived (now if absent); it
   // may not be in the future (a minute of clock skew aside). The clocks run from received_at.
   void SubmitForBeneficiary(const domain::IntakeForm& form, const domain::StaffUser& agent,
-                            std::optional<domain::Instant> received_at, Done done) const;
+                            std::optional<domain::Instant> received_at, Done done,
+                            std::vector<Attachment> files = {}) const;
 
  private:
   void Record(domain::Result<domain::Case> validated, const domain::Actor& recorded_by,
-              std::optional<domain::Instant> received_at, Done done) const;
+              std::optional<domain::Instant> received_at, Done done,
+              std::vector<Attachment> files) const;
 
   Settings settings_;
   Store& store_;

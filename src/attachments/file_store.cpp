@@ -136,11 +136,11 @@ domain::Result<StoredFile> FileStore::Put(std::string_view data) const {
     return Unavailable("mkdir", directory, error);
   }
 
-  // Already there with the right size: keep it. A damaged copy of the same size is caught by
-  // Read's hash check; one of another size (a disk that lost its tail) is replaced below.
+  // Already there and intact: keep it. A copy that is damaged (of the wrong size, or no longer
+  // matching its hash) is replaced below, so putting the same bytes again heals it.
   struct stat st {};
   if (::stat(final_path.c_str(), &st) == 0 && S_ISREG(st.st_mode) &&
-      st.st_size == static_cast<off_t>(data.size())) {
+      st.st_size == static_cast<off_t>(data.size()) && Read(stored.sha256_hex).has_value()) {
     // Another Put may have renamed it in a moment ago without its directory fsync yet done.
     if (const int error = SyncDirectory(directory); error != 0) {
       return Unavailable("fsync", directory, error);

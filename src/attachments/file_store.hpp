@@ -3,7 +3,8 @@
 // A file with hash ab cd ef… lives at <root>/sha256/ab/cd/abcdef…; directories are 0700 and
 // files 0600. Put writes a temporary file in the final directory, fsyncs it, renames it into
 // place and fsyncs the directory, so a crash leaves either the whole file or none, and a Put that
-// returned is on disk. Content-addressed: the same bytes put twice are one file, kept as it is.
+// returned is on disk. Content-addressed: the same bytes put twice are one file, kept as it is
+// while it is intact (a damaged copy is replaced).
 // Read verifies the hash, so a file damaged on disk is reported, never served.
 //
 // Nothing is ever deleted here: one file may back attachments of several cases. A file whose

@@ -12,6 +12,7 @@
 #include <thread>
 
 #include "app/handle_case.hpp"
+#include "attachments/policy.hpp"
 #include "app/staff_accounts.hpp"
 #include "app/staff_cases.hpp"
 #include "app/submit_case.hpp"
@@ -174,11 +175,29 @@ int Serve(const SettingsSources& sources, bool demo) {
     }
   }
 
+  // Attachments: stored by content outside the database; scanned by clamd when configured.
+  attachments::ContentTypeDetector detector;
+  attachments::FileStore file_store(settings.storage.data_dir / "files");
+  std::unique_ptr<attachments::Scanner> scanner;
+  if (settings.attachments.clamd.empty()) {
+    scanner = std::make_unique<attachments::NoScanner>();
+  } else {
+    attachments::ClamdSettings clamd;
+    clamd.address = settings.attachments.clamd;
+    scanner = std::make_unique<attachments::ClamdScanner>(clamd);
+  }
+  attachments::AttachmentLimits limits;
+  limits.max_file_bytes = static_cast<std::size_t>(settings.attachments.max_file_bytes);
+  limits.max_files_per_case = static_cast<std::size_t>(settings.attachments.max_files_per_case);
+  attachments::AttachmentPolicy policy(limits, detector, *scanner, file_store);
+
   http::Router router;
-  http::api::AddRoutes(router,
-                       http::api::Dependencies{submit_case, view_case, **store, accounts,
-                                               handle_case, staff_cases, clock, nullptr,
-                                               settings.security.secure_cookies});
+  http::api::Dependencies deps{submit_case, view_case, **store, accounts, handle_case,
+                               staff_cases, clock};
+  deps.attachment_policy = &policy;
+  deps.file_store = &file_store;
+  deps.secure_cookies = settings.security.secure_cookies;
+  http::api::AddRoutes(router, deps);
   JsonAccessLog access_log(logger, settings.log.requests);
   http::ServerSettings server_settings;
   server_settings.host = settings.server.host;
@@ -191,6 +210,9 @@ int Serve(const SettingsSources& sources, bool demo) {
           : std::max(1, static_cast<int>(std::thread::hardware_concurrency() / 2));
   server_settings.blocking_threads = settings.server.blocking_threads;
   server_settings.max_body_bytes = static_cast<std::size_t>(settings.server.max_body_bytes);
+  // Room for a full set of files, so that the policy (not the server) names what is too big.
+  server_settings.max_upload_bytes =
+      limits.max_file_bytes * std::max<std::size_t>(1, limits.max_files_per_case) + (1 << 20);
   server_settings.read_timeout = std::chrono::seconds(settings.server.read_timeout_seconds);
   server_settings.shutdown_grace = std::chrono::seconds(settings.server.shutdown_grace_seconds);
   server_settings.handle_signals = true;

@@ -139,6 +139,7 @@ TEST(ContentType, DetectsFromManyThreadsAtOnce) {
   const ContentTypeDetector detector;
   std::atomic<int> wrong{0};
   std::vector<std::thread> threads;
+  threads.reserve(4);
   for (int i = 0; i < 4; ++i) {
     threads.emplace_back([&, i] {
       for (int round = 0; round < 50; ++round) {

@@ -101,6 +101,19 @@ TEST(FileStore, ReplacesACopyOfTheWrongSize) {
   EXPECT_EQ(*read, "the whole file");
 }
 
+TEST(FileStore, HealsACorruptedCopyWhenTheSameBytesArePutAgain) {
+  testing::TempDir dir;
+  const FileStore store(dir.path());
+  auto stored = store.Put("twelve bytes");
+  ASSERT_TRUE(stored.has_value());
+  std::ofstream(store.PathFor(stored->sha256_hex), std::ios::binary) << "twelve BYTES";
+  ASSERT_FALSE(store.Read(stored->sha256_hex).has_value());
+  ASSERT_TRUE(store.Put("twelve bytes").has_value());
+  auto read = store.Read(stored->sha256_hex);
+  ASSERT_TRUE(read.has_value()) << read.error().detail;
+  EXPECT_EQ(*read, "twelve bytes");
+}
+
 TEST(FileStore, DetectsACorruptedFileOnRead) {
   testing::TempDir dir;
   const FileStore store(dir.path());

@@ -333,7 +333,7 @@ TEST(Multipart, StopsAtThePartLimitWithoutReadingTheRest) {
   // A million empty parts would cost real memory if all were read before the count was checked.
   std::string body;
   const std::string empty_part = "--XyZ42\r\nContent-Disposition: form-data; name=a\r\n\r\n\r\n";
-  while (body.size() < 8 * 1024 * 1024) body += empty_part;
+  while (body.size() < std::size_t{8} * 1024 * 1024) body += empty_part;
   body += kClose;
   ExpectMalformed(Parse(body, {.max_parts = 64}));
 }

@@ -32,7 +32,7 @@ std::string ClosedPort() {
   sockaddr_in in{};
   in.sin_family = AF_INET;
   in.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  ::bind(fd, reinterpret_cast<sockaddr*>(&in), sizeof in);
+  if (::bind(fd, reinterpret_cast<sockaddr*>(&in), sizeof in) != 0) ADD_FAILURE() << "bind";
   socklen_t size = sizeof in;
   ::getsockname(fd, reinterpret_cast<sockaddr*>(&in), &size);
   ::close(fd);

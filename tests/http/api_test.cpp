@@ -10,9 +10,13 @@
 #include <mutex>
 #include <thread>
 
+#include "app/handle_case.hpp"
+#include "app/staff_accounts.hpp"
+#include "app/staff_cases.hpp"
 #include "app/submit_case.hpp"
 #include "app/view_case.hpp"
 #include "domain/reference_number.hpp"
+#include "http/api/access.hpp"
 #include "http/api/routes.hpp"
 #include "http/server.hpp"
 #include "storage/memory/memory_store.hpp"
@@ -65,7 +69,10 @@ const char* kValidBody = R"({
 class ApiTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    api::AddRoutes(router_, api::Dependencies{submit_, view_, store_});
+    api::Dependencies deps{submit_, view_,   store_, accounts_, handle_case_,
+                           staff_cases_, clock_};
+    deps.secure_cookies = secure_cookies_;
+    api::AddRoutes(router_, deps);
     ServerSettings settings;
     settings.port = 0;
     settings.io_threads = 2;
@@ -127,6 +134,13 @@ class ApiTest : public ::testing::Test {
   app::SubmitCase submit_{app::SubmitCase::Settings{}, store_, clock_, random_, hasher_,
                           testing::DefaultCatalogue()};
   app::ViewCaseAsBeneficiary view_{store_, hasher_};
+  testing::FastPasswordHasher passwords_;
+  testing::FakeTokenHasher tokens_;
+  app::StaffAccounts accounts_{app::StaffAccounts::Settings{}, store_, clock_, random_, passwords_,
+                               tokens_};
+  app::HandleCase handle_case_{store_, clock_, hasher_, testing::DefaultCatalogue()};
+  app::StaffCases staff_cases_{store_, clock_, hasher_};
+  bool secure_cookies_ = false;  // set before SetUp() runs to serve Secure cookies
   Router router_;
   RecordingLog log_;
   std::unique_ptr<Server> server_;

@@ -110,3 +110,35 @@ inline std::shared_ptr<const domain::CategoryCatalogue> DefaultCatalogue() {
 }
 
 }  // namespace shakwa::testing
+
+namespace shakwa::testing {
+
+// A password "hash" that costs nothing: the password behind a prefix, so sign-in tests need not
+// pay for Argon2id. Counts verifications, so a test can see that every answer costs the same work.
+class FastPasswordHasher final : public app::PasswordHasher {
+ public:
+  std::string Hash(std::string_view password) const override {
+    return "fast$" + std::string(password);
+  }
+  bool Verify(std::string_view password, const std::string& stored) const override {
+    verifications.fetch_add(1);
+    return stored == "fast$" + std::string(password);
+  }
+  mutable std::atomic<int> verifications{0};
+};
+
+// Not keyed: the token's bytes folded into 32 (multiply-and-add per lane). Distinct tokens of
+// the same length give distinct hashes in practice, which is all session tests need.
+class FakeTokenHasher final : public app::TokenHasher {
+ public:
+  std::array<std::uint8_t, 32> Hash(std::string_view token) const override {
+    std::array<std::uint8_t, 32> out{};
+    for (std::size_t i = 0; i < token.size(); ++i) {
+      auto& lane = out[i % out.size()];
+      lane = static_cast<std::uint8_t>(lane * 31 + static_cast<std::uint8_t>(token[i]) + 1);
+    }
+    return out;
+  }
+};
+
+}  // namespace shakwa::testing

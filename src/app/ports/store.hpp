@@ -11,7 +11,7 @@
 // calls them from its worker pool, never from an I/O thread.
 //
 // Adapters: storage/sqlite (embedded default), storage/memory (tests); one contract suite
-// (tests/storage/store_contract.hpp) runs against each.
+// (tests/storage/store_contract_test.cpp) runs against each.
 //
 // Thread safety: Write() and Read() may be called from any thread at once. The transaction
 // objects are confined to the call that receives them.

@@ -1,11 +1,25 @@
 // The route files, each registering its endpoints through Guard (access.hpp).
 #pragma once
 
+#include <boost/json/fwd.hpp>
+#include <functional>
+#include <vector>
+
 #include "http/api/routes.hpp"
 
 namespace shakwa::http::api {
 
 void AddAccountRoutes(Router& router, const Dependencies& deps);  // auth, admin, audit
 void AddCaseRoutes(Router& router, const Dependencies& deps);     // queues, cases, actions
+void AddAttachmentRoutes(Router& router, const Dependencies& deps);
+
+// POST /api/v1/cases as multipart/form-data: the case as JSON in the part named "case", and
+// files in any other parts. Every file is checked before anything is stored.
+void SubmitWithFiles(const Dependencies& deps, const Request& request,
+                     const domain::Principal& principal,
+                     std::function<void(const boost::json::object& form,
+                                        std::vector<app::Attachment> files)>
+                         submit,
+                     Respond respond);
 
 }  // namespace shakwa::http::api

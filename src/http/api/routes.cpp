@@ -30,13 +30,13 @@ bool IsJsonContentType(std::string_view type) {
   return media == "application/json";
 }
 
-void Submit(const Dependencies& deps, const Request& request, const Caller& caller,
-            Respond respond) {
-  auto body = ParseJsonObject(request);
-  if (!body) {
-    respond(Problem(body.error(), request));
-    return;
-  }
+bool IsMultipart(std::string_view type) {
+  return type.substr(0, 19) == "multipart/form-data";
+}
+
+// Records the case (and its files) once the body has been read.
+void SubmitForm(const Dependencies& deps, const Request& request, const Caller& caller,
+                const json::object& body, std::vector<app::Attachment> files, Respond respond) {
   auto reply = [&request, respond](domain::Result<app::Receipt> receipt) {
     if (!receipt) {
       respond(Problem(receipt.error(), request));
@@ -58,17 +58,22 @@ void Submit(const Dependencies& deps, const Request& request, const Caller& call
     };
     const std::string location = "/api/v1/cases/" + c.reference.ToString();
     out["links"] = json::object{{"self", location}};
+    json::array attachments;
+    for (const auto& a : receipt->attachments) {
+      attachments.push_back(AttachmentJson(a, c.reference.ToString()));
+    }
+    out["attachments"] = std::move(attachments);
     Response response = Json(201, json::serialize(out));
     response.headers.emplace_back("Location", location);
     respond(std::move(response));
   };
   if (caller.principal.kind != domain::Principal::Kind::kStaff) {
-    deps.submit_case.Submit(DecodeIntake(*body), domain::Actor{domain::Actor::Kind::kBeneficiary, {}},
-                            std::move(reply));
+    deps.submit_case.Submit(DecodeIntake(body), domain::Actor{domain::Actor::Kind::kBeneficiary, {}},
+                            std::move(reply), std::move(files));
     return;
   }
   std::optional<std::string> received_text;
-  domain::IntakeForm form = DecodeIntake(*body, &received_text);
+  domain::IntakeForm form = DecodeIntake(body, &received_text);
   std::optional<domain::Instant> received_at;
   if (received_text) {
     received_at = domain::ParseIso8601(*received_text);
@@ -77,7 +82,27 @@ void Submit(const Dependencies& deps, const Request& request, const Caller& call
     }
   }
   deps.submit_case.SubmitForBeneficiary(form, *caller.principal.staff, received_at,
-                                        std::move(reply));
+                                        std::move(reply), std::move(files));
+}
+
+void Submit(const Dependencies& deps, const Request& request, const Caller& caller,
+            Respond respond) {
+  if (IsMultipart(request.Header("content-type"))) {
+    SubmitWithFiles(
+        deps, request, caller.principal,
+        [&deps, &request, &caller, respond](const json::object& form,
+                                            std::vector<app::Attachment> files) {
+          SubmitForm(deps, request, caller, form, std::move(files), respond);
+        },
+        respond);
+    return;
+  }
+  auto body = ParseJsonObject(request);
+  if (!body) {
+    respond(Problem(body.error(), request));
+    return;
+  }
+  SubmitForm(deps, request, caller, *body, {}, std::move(respond));
 }
 
 void Ready(const Dependencies& deps, const Request& request, Respond respond) {
@@ -155,6 +180,7 @@ void AddRoutes(Router& router, const Dependencies& deps) {
         });
   AddAccountRoutes(router, deps);
   AddCaseRoutes(router, deps);
+  AddAttachmentRoutes(router, deps);
 }
 
 }  // namespace shakwa::http::api

@@ -14,8 +14,9 @@
 #include "http/router.hpp"
 
 namespace shakwa::attachments {
-class Uploads;
-}
+class AttachmentPolicy;
+class FileStore;
+}  // namespace shakwa::attachments
 
 namespace shakwa::http::api {
 
@@ -27,7 +28,9 @@ struct Dependencies {
   const app::HandleCase& handle_case;
   const app::StaffCases& staff_cases;
   const app::Clock& clock;
-  const attachments::Uploads* uploads = nullptr;  // null: attachments are not taken
+  // Files attached to cases; both null: attachments are not taken.
+  const attachments::AttachmentPolicy* attachment_policy = nullptr;
+  const attachments::FileStore* file_store = nullptr;
   bool secure_cookies = false;  // mark the session cookie Secure (served over HTTPS)
 };
 

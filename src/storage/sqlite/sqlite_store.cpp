@@ -647,9 +647,9 @@ SqlText ConditionsOf(const app::CaseQuery& q, const app::FieldCipher& cipher) {
   return where;
 }
 
-// "SELECT … FROM cases WHERE <where> [AND <after>] ORDER BY … LIMIT ?"
-void AppendPageSelect(SqlText& sql, SqlText where, const SortPlan& plan,
-                      const std::optional<SortKeys>& after, int rows) {
+// "SELECT … FROM cases [WHERE <where> [AND <after>]]"
+void AppendSelect(SqlText& sql, SqlText where, const SortPlan& plan,
+                  const std::optional<SortKeys>& after) {
   if (after) {
     where.And() << plan.after << " (";
     for (int i = 0; i < plan.keys; ++i) {
@@ -663,8 +663,49 @@ void AppendPageSelect(SqlText& sql, SqlText where, const SortPlan& plan,
     sql << " WHERE ";
     sql.Append(where);
   }
+}
+
+// The statement for a page of q: at most rows cases after the cursor's place. nullopt when q
+// cannot match anything (a closed-only scope asked for other statuses).
+//
+// When q asks for several statuses and an index leads with the status after the department (or
+// with the status alone, for arrival order), the page is one SELECT per status joined by UNION
+// ALL: SQLite reads each in index order and merges them as it goes (MERGE (UNION ALL) in the
+// plan, no sort), stopping at the limit. One SELECT with status IN (…) would have to collect and
+// sort every matching case of the department to show the first fifty. Otherwise it is one
+// SELECT, whose plan the indexes of migration 0002 decide.
+std::optional<SqlText> PageSql(const app::CaseQuery& q, const app::FieldCipher& cipher,
+                               const SortPlan& plan, const std::optional<SortKeys>& after,
+                               int rows) {
+  std::set<domain::CaseStatus> statuses(q.statuses.begin(), q.statuses.end());
+  if (q.scope.closed_only) {
+    if (!statuses.empty() && !statuses.contains(domain::CaseStatus::kClosed)) return std::nullopt;
+    statuses = {domain::CaseStatus::kClosed};
+  }
+  const SqlText conditions = ConditionsOf(q, cipher);
+  const bool one_department = q.scope.department || q.departments.size() == 1;
+  const bool by_arrival = plan.code == "ra" || plan.code == "rd";
+  SqlText sql;
+  if (statuses.size() > 1 && (one_department || by_arrival)) {
+    bool first = true;
+    for (const domain::CaseStatus status : statuses) {
+      if (!first) sql << " UNION ALL ";
+      first = false;
+      SqlText where;
+      where << "status = ";
+      where.Text(domain::NameOf(status));
+      if (!conditions.empty()) where.And().Append(conditions);
+      AppendSelect(sql, std::move(where), plan, after);
+    }
+  } else {
+    SqlText where;
+    AndInNames(where, "status", std::vector(statuses.begin(), statuses.end()));
+    if (!conditions.empty()) where.And().Append(conditions);
+    AppendSelect(sql, std::move(where), plan, after);
+  }
   sql << " ORDER BY " << plan.order << " LIMIT ";
   sql.Int(rows);
+  return sql;
 }
 
 Error InvalidCursor() {
@@ -1214,11 +1255,8 @@ class SqliteStore::Reader final : public app::ReadTransaction {
     return Status::Ok();
   }
 
-  // A page is one statement. When the statuses asked for are several and an index leads with
-  // them after the department (or alone, for arrival order), each status is read as its own
-  // page in index order and the pages merged (UNION ALL): SQLite cannot walk an IN list in the
-  // order of a later column, and would otherwise sort every open case of the department to
-  // show the first fifty. Otherwise one SELECT, whose plan the indexes of 0002 decide.
+  // One statement per page (PageSql), fetching one case more than the limit to learn whether
+  // another page follows.
   Result<app::CasePage> ListCases(const app::CaseQuery& q) override {
     const SortPlan& plan = PlanOf(q.sort);
     std::optional<SortKeys> after;
@@ -1228,46 +1266,15 @@ class SqliteStore::Reader final : public app::ReadTransaction {
     }
     const int limit = std::clamp(q.limit, 1, kMaxPageSize);
 
-    std::set<domain::CaseStatus> statuses(q.statuses.begin(), q.statuses.end());
-    if (q.scope.closed_only) {
-      if (!statuses.empty() && !statuses.contains(domain::CaseStatus::kClosed)) {
-        return app::CasePage{};
-      }
-      statuses = {domain::CaseStatus::kClosed};
-    }
-    const SqlText conditions = ConditionsOf(q, cipher_);
-    const bool one_department = q.scope.department || q.departments.size() == 1;
-    const bool by_arrival = plan.code == "ra" || plan.code == "rd";
-    SqlText sql;
-    if (statuses.size() > 1 && (one_department || by_arrival)) {
-      bool first = true;
-      for (const domain::CaseStatus status : statuses) {
-        if (!first) sql << " UNION ALL ";
-        first = false;
-        SqlText where;
-        where << "status = ";
-        where.Text(domain::NameOf(status));
-        if (!conditions.empty()) where.And().Append(conditions);
-        sql << "SELECT * FROM (";
-        AppendPageSelect(sql, std::move(where), plan, after, limit + 1);
-        sql << ")";
-      }
-      sql << " ORDER BY " << plan.order << " LIMIT ";
-      sql.Int(limit + 1);
-    } else {
-      SqlText where;
-      AndInNames(where, "status", std::vector(statuses.begin(), statuses.end()));
-      if (!conditions.empty()) where.And().Append(conditions);
-      AppendPageSelect(sql, std::move(where), plan, after, limit + 1);
-    }
-
-    auto statement = Cached(sql.text());
+    const auto sql = PageSql(q, cipher_, plan, after, limit + 1);
+    if (!sql) return app::CasePage{};
+    auto statement = Cached(sql->text());
     if (!statement) return std::move(statement).error();
     app::CasePage page;
     std::vector<SortKeys> keys;
     {
       StatementUse use(**statement);
-      sql.BindTo(*use);
+      sql->BindTo(*use);
       for (;;) {
         auto row = use->Step();
         if (!row) return std::move(row).error();
@@ -1576,6 +1583,32 @@ Result<std::int64_t> RekeyPersonalData(const std::filesystem::path& path,
     return std::move(s).error();
   }
   return resealed;
+}
+
+Result<std::vector<std::string>> ExplainQueuePage(const std::filesystem::path& path,
+                                                  const app::CaseQuery& query,
+                                                  const app::FieldCipher& cipher) {
+  const SortPlan& plan = PlanOf(query.sort);
+  std::optional<SortKeys> after;
+  if (query.after) {
+    after = DecodeCursor(plan, *query.after);
+    if (!after) return InvalidCursor();
+  }
+  const auto sql = PageSql(query, cipher, plan, after, std::clamp(query.limit, 1, kMaxPageSize));
+  if (!sql) return std::vector<std::string>{};
+  auto db = Connection::Open(path, true);
+  if (!db) return std::move(db).error();
+  auto explain = db->Prepare("EXPLAIN QUERY PLAN " + sql->text());
+  if (!explain) return std::move(explain).error();
+  sql->BindTo(*explain);
+  std::vector<std::string> steps;
+  for (;;) {
+    auto row = explain->Step();
+    if (!row) return std::move(row).error();
+    if (!*row) break;
+    steps.push_back(explain->Text(3));
+  }
+  return steps;
 }
 
 // ---------------------------------------------------------------------------------------------

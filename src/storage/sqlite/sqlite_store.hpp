@@ -61,6 +61,12 @@ int LatestSchemaVersion();
 domain::Result<std::int64_t> RekeyPersonalData(const std::filesystem::path& db,
                                                const app::FieldCipher& cipher);
 
+// How SQLite would read the page of query (EXPLAIN QUERY PLAN, one detail line per step, in
+// order), for the tests that hold staff queues to their indexes and for diagnosing a slow queue.
+domain::Result<std::vector<std::string>> ExplainQueuePage(const std::filesystem::path& db,
+                                                          const app::CaseQuery& query,
+                                                          const app::FieldCipher& cipher);
+
 class SqliteStore final : public app::Store {
  public:
   // Migrates, then opens the writer and the read pool.
