@@ -74,6 +74,7 @@ constexpr std::string_view kPassword = "bench-password-2026!";
 constexpr std::string_view kManifest = "bench-cases.txt";
 constexpr std::string_view kSample = "bench-sample.tsv";
 constexpr int kSequenceWidth = 6;  // the server's default [reference] sequence_digits
+constexpr std::size_t kCasesPerWrite = 10;  // cases per Store::Write (one savepoint each)
 
 // ---------------------------------------------------------------------------------------------
 // Randomness: one seeded generator, so that a load can be made again exactly.
@@ -1017,7 +1018,7 @@ struct Options {
   fs::path dir;
   std::int64_t cases = 1'000'000;
   int batch = 5000;
-  std::int64_t sample = 20'000;
+  std::int64_t sample = 50'000;
   std::uint64_t seed = 20260101;
   bool force = false;
 };
@@ -1029,7 +1030,7 @@ int Usage() {
          "  DIR  the data directory to fill (shakwa.db, shakwa.key, bench-cases.txt, "
          "bench-sample.tsv)\n"
          "  N    cases (default 1000000)     B  cases per transaction (default 5000)\n"
-         "  S    cases whose access code is kept in bench-sample.tsv (default 20000)\n"
+         "  S    cases whose access code is kept in bench-sample.tsv (default 50000)\n"
          "  X    random seed (default 20260101)\n"
          "  --force  empty DIR first if it holds anything but a finished load of N cases, seed X\n";
   return 2;
@@ -1074,7 +1075,10 @@ int Run(const Options& o) {
   }());
   shakwa::crypto::SodiumFieldCipher cipher(keys);
   shakwa::crypto::SodiumAccessCodeHasher hasher(keys);
-  auto opened = shakwa::storage::sqlite::SqliteStore::Open({db_path, 1, 512}, cipher);
+  const auto writes_per_commit =
+      static_cast<std::size_t>(std::max<std::int64_t>(1, o.batch / kCasesPerWrite));
+  auto opened =
+      shakwa::storage::sqlite::SqliteStore::Open({db_path, 1, writes_per_commit}, cipher);
   if (!opened) throw std::runtime_error("open store: " + opened.error().detail);
   auto& store = **opened;
 
@@ -1092,7 +1096,7 @@ int Run(const Options& o) {
   // The planner fills the next batch while the writer stores this one: two batches in flight.
   std::mutex mutex;
   std::condition_variable cv;
-  int in_flight = 0;                    // GUARDED_BY(mutex)
+  std::int64_t in_flight = 0;           // GUARDED_BY(mutex): cases
   std::optional<domain::Error> failure;  // GUARDED_BY(mutex)
   std::int64_t written = 0;             // GUARDED_BY(mutex)
   std::string recent_reference;         // GUARDED_BY(mutex): for merges
@@ -1107,18 +1111,18 @@ int Run(const Options& o) {
       planner.last_reference_ = recent_reference;
     }
     const std::int64_t n = std::min<std::int64_t>(o.batch, o.cases - first);
-    auto batch = std::make_shared<std::vector<Planned>>();
-    batch->reserve(static_cast<std::size_t>(n));
+    std::vector<Planned> planned;
+    planned.reserve(static_cast<std::size_t>(n));
     for (std::int64_t i = 0; i < n; ++i) {
-      batch->push_back(planner.Plan(first + i));
-      statuses[std::string(domain::NameOf(batch->back().final.status))]++;
-      events += 1 + static_cast<std::int64_t>(batch->back().steps.size());
+      planned.push_back(planner.Plan(first + i));
+      statuses[std::string(domain::NameOf(planned.back().final.status))]++;
+      events += 1 + static_cast<std::int64_t>(planned.back().steps.size());
     }
     {
       std::unique_lock lock(mutex);
-      cv.wait(lock, [&] { return in_flight < 2 || failure; });
+      cv.wait(lock, [&] { return in_flight + n <= 2 * o.batch || failure; });
       if (failure) break;
-      ++in_flight;
+      in_flight += n;
       if (SteadyClock::now() - last_report > std::chrono::seconds(15)) {
         last_report = SteadyClock::now();
         const double seconds = std::chrono::duration<double>(last_report - t0).count();
@@ -1127,30 +1131,41 @@ int Run(const Options& o) {
                   << " cases/s\n";
       }
     }
-    store.Write(
-        [batch](app::WriteTransaction& tx) -> domain::Status {
-          for (Planned& p : *batch) {
-            if (auto s = WriteCase(tx, p); !s.ok()) return s;
-          }
-          return domain::Status::Ok();
-        },
-        [&, batch](domain::Status s) {
-          std::lock_guard lock(mutex);
-          if (!s.ok()) {
-            if (!failure) failure = s.error();
-          } else {
-            for (const Planned& p : *batch) {
-              if (!p.sampled) continue;
-              sample << p.reference << '\t' << p.final.handling.department.value_or("-") << '\t'
-                     << domain::NameOf(p.final.status) << '\t'
-                     << domain::NameOf(p.final.handling.priority) << '\t' << p.code << '\n';
+    // Small pieces of work, which the store's group commit puts together (max_batch of them per
+    // transaction): one piece of 5000 cases would be one savepoint, and SQLite's in-memory
+    // sub-journal makes every statement in a savepoint cost time in proportion to everything the
+    // savepoint has changed so far (memjrnlTruncate walks its chunk list), so a load in big
+    // savepoints slows down as it goes.
+    for (std::size_t from = 0; from < planned.size(); from += kCasesPerWrite) {
+      const std::size_t to = std::min(planned.size(), from + kCasesPerWrite);
+      auto unit = std::make_shared<std::vector<Planned>>(
+          std::make_move_iterator(planned.begin() + static_cast<std::ptrdiff_t>(from)),
+          std::make_move_iterator(planned.begin() + static_cast<std::ptrdiff_t>(to)));
+      store.Write(
+          [unit](app::WriteTransaction& tx) -> domain::Status {
+            for (Planned& p : *unit) {
+              if (auto s = WriteCase(tx, p); !s.ok()) return s;
             }
-            recent_reference = batch->back().reference;
-            written += static_cast<std::int64_t>(batch->size());
-          }
-          --in_flight;
-          cv.notify_all();
-        });
+            return domain::Status::Ok();
+          },
+          [&, unit](domain::Status s) {
+            std::lock_guard lock(mutex);
+            if (!s.ok()) {
+              if (!failure) failure = s.error();
+            } else {
+              for (const Planned& p : *unit) {
+                if (!p.sampled) continue;
+                sample << p.reference << '\t' << p.final.handling.department.value_or("-")
+                       << '\t' << domain::NameOf(p.final.status) << '\t'
+                       << domain::NameOf(p.final.handling.priority) << '\t' << p.code << '\n';
+              }
+              recent_reference = unit->back().reference;
+              written += static_cast<std::int64_t>(unit->size());
+            }
+            in_flight -= static_cast<std::int64_t>(unit->size());
+            cv.notify_all();
+          });
+    }
   }
   {
     std::unique_lock lock(mutex);

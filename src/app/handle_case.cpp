@@ -507,11 +507,11 @@ void HandleCase::Merge(std::string_view reference, std::int64_t version,
           e.message_param = std::string(domain::NameOf(other.status));
           return e;
         }
-        const std::string into_text = into.ToString();
-        CaseEvent event =
-            Event(ctx, "merged", CaseEvent::Visibility::kPublic, TextData("into", into_text));
+        const std::string target_reference = into.ToString();
+        CaseEvent event = Event(ctx, "merged", CaseEvent::Visibility::kPublic,
+                                TextData("into", target_reference));
         if (Status s = Transition(ctx, CaseAction::kMerge, event); !s.ok()) return s;
-        ctx.value.handling.merged_into = into_text;
+        ctx.value.handling.merged_into = target_reference;
         ctx.events.push_back(std::move(event));
 
         // The surviving case learns what was folded into it, in the same transaction.
@@ -522,7 +522,7 @@ void HandleCase::Merge(std::string_view reference, std::int64_t version,
                                    TextData("from", ctx.value.reference.ToString()));
         auto appended = ctx.tx.AppendEvent(other.id, received);
         if (!appended) return std::move(appended).error();
-        return Audit(ctx.tx, ctx.now, ctx.actor, "case.merge_received", into_text,
+        return Audit(ctx.tx, ctx.now, ctx.actor, "case.merge_received", target_reference,
                      received.data);
       },
       std::move(done));

@@ -96,9 +96,9 @@ void SubmitCase::Record(domain::Result<domain::Case> validated, const domain::Ac
         for (Attachment& a : receipt->attachments) {
           a.uploaded_at = stored.recorded_at;
           a.uploaded_by = stored.recorded_by;
-          auto id = tx.InsertAttachment(stored.id, a);
-          if (!id) return std::move(id).error();
-          a.id = *id;
+          auto attachment_id = tx.InsertAttachment(stored.id, a);
+          if (!attachment_id) return std::move(attachment_id).error();
+          a.id = *attachment_id;
           domain::JsonWriter data;
           data.Add("attachment_id", a.id)
               .Add("filename", std::string_view(a.filename))

@@ -2,6 +2,8 @@
 
 #include <boost/json.hpp>
 
+#include "domain/case.hpp"
+
 namespace shakwa::http {
 
 namespace json = boost::json;
@@ -44,7 +46,15 @@ Response Problem(const domain::Error& error, const Request& request) {
   const unsigned status = HttpStatusFor(error.code);
   json::object body;
   body["type"] = "/problems/" + std::string(domain::MessageCode(error.message));
-  body["title"] = domain::Message(error.message, language, error.message_param);
+  // A status named in a message is shown as people read it, in their language.
+  std::string param = error.message_param;
+  if (error.message == domain::MessageId::kForbiddenTransition ||
+      error.message == domain::MessageId::kMergeTargetClosed) {
+    if (auto case_status = domain::FromName<domain::CaseStatus>(param)) {
+      param = std::string(domain::LabelOf(*case_status, language));
+    }
+  }
+  body["title"] = domain::Message(error.message, language, param);
   body["status"] = status;
   body["code"] = domain::MessageCode(error.message);
   if (error.code == ErrorCode::kInvalidInput) {

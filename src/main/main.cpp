@@ -197,6 +197,9 @@ int Serve(const SettingsSources& sources, bool demo) {
   deps.attachment_policy = &policy;
   deps.file_store = &file_store;
   deps.secure_cookies = settings.security.secure_cookies;
+  // Ten wrong access codes for one reference close it to guessing for fifteen minutes.
+  app::AttemptLimiter access_code_attempts(10, std::chrono::minutes(15));
+  deps.access_code_attempts = &access_code_attempts;
   http::api::AddRoutes(router, deps);
   JsonAccessLog access_log(logger, settings.log.requests);
   http::ServerSettings server_settings;

@@ -350,8 +350,8 @@ TEST_F(StaffAccountsTest, ChangingAnUnknownUserIsNotFound) {
 // --- sessions ----------------------------------------------------------------------------------
 
 TEST_F(StaffAccountsTest, RefusesTokensThatAreNoSession) {
-  for (const std::string& token : {std::string(), std::string("not a token"),
-                                   std::string(64, 'a'), std::string(300, 'a')}) {
+  for (const std::string& token :
+       {std::string(), std::string("not a token"), std::string(64, 'a'), std::string(300, 'a')}) {
     const auto user = accounts_.Authenticate(token);
     ASSERT_FALSE(user.has_value()) << token;
     EXPECT_EQ(user.error().code, ErrorCode::kUnauthenticated);

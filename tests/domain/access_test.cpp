@@ -168,8 +168,7 @@ TEST(IdentityViewFor, WithholdsEvenFromTheHandlingDepartmentWhenItIsTheOneCompla
   Case c = CaseIn(CaseStatus::kInProgress, "procurement");
   c.handling.concerns_department = "procurement";
   EXPECT_EQ(IdentityViewFor(User(Role::kHandler, 2, "procurement"), c), IdentityView::kWithheld);
-  EXPECT_EQ(IdentityViewFor(User(Role::kSupervisor, 3, "procurement"), c),
-            IdentityView::kWithheld);
+  EXPECT_EQ(IdentityViewFor(User(Role::kSupervisor, 3, "procurement"), c), IdentityView::kWithheld);
 }
 
 // --- Masks -------------------------------------------------------------------------------------

@@ -35,9 +35,8 @@ class StrictReader {
 
  private:
   void SkipSpace() {
-    while (pos_ < text_.size() &&
-           (text_[pos_] == ' ' || text_[pos_] == '\n' || text_[pos_] == '\r' ||
-            text_[pos_] == '\t')) {
+    while (pos_ < text_.size() && (text_[pos_] == ' ' || text_[pos_] == '\n' ||
+                                   text_[pos_] == '\r' || text_[pos_] == '\t')) {
       ++pos_;
     }
   }
@@ -77,7 +76,8 @@ class StrictReader {
     while (pos_ < text_.size() && text_[pos_] >= '0' && text_[pos_] <= '9') ++pos_;
     if (pos_ == digits) return std::nullopt;
     if (text_[digits] == '0' && pos_ - digits > 1) return std::nullopt;  // no leading zeros
-    return Json{static_cast<std::int64_t>(std::stoll(std::string(text_.substr(start, pos_ - start))))};
+    return Json{
+        static_cast<std::int64_t>(std::stoll(std::string(text_.substr(start, pos_ - start))))};
   }
   std::optional<Json> Array() {
     ++pos_;

@@ -10,8 +10,7 @@ namespace shakwa::domain {
 namespace {
 
 // The one field error a rejected input carries, or a failure naming what came back instead.
-::testing::AssertionResult FailsOn(const Status& status, std::string_view path,
-                                   MessageId message) {
+::testing::AssertionResult FailsOn(const Status& status, std::string_view path, MessageId message) {
   if (status.ok()) return ::testing::AssertionFailure() << "accepted";
   const Error& e = status.error();
   if (e.code != ErrorCode::kInvalidInput) {
@@ -46,8 +45,8 @@ TEST(ValidatePassword, CountsCharactersNotBytes) {
   // Eleven Arabic letters and a digit: 12 characters (23 bytes) is long enough ...
   EXPECT_TRUE(ValidatePassword("كلمةمرورقوي1", kEmail).ok());
   // ... ten Arabic letters and a digit (21 bytes) is not.
-  EXPECT_TRUE(FailsOn(ValidatePassword("كلمةمرورقو1", kEmail), "password",
-                      MessageId::kPasswordTooShort));
+  EXPECT_TRUE(
+      FailsOn(ValidatePassword("كلمةمرورقو1", kEmail), "password", MessageId::kPasswordTooShort));
 }
 
 TEST(ValidatePassword, RefusesMoreThan256Bytes) {
@@ -63,11 +62,10 @@ TEST(ValidatePassword, RefusesMoreThan256Bytes) {
 }
 
 TEST(ValidatePassword, RefusesASingleCharacterClass) {
-  for (std::string_view one_class :
-       {"abcdefghijklmnop", "ABCDEFGHIJKLMNOP", "AbCdEfGhIjKlMn", "1234567890123", "!@#$%^&*()_+-=",
-        "كلمةمروركلمةمرور"}) {
-    EXPECT_TRUE(FailsOn(ValidatePassword(one_class, kEmail), "password",
-                        MessageId::kPasswordTooSimple))
+  for (std::string_view one_class : {"abcdefghijklmnop", "ABCDEFGHIJKLMNOP", "AbCdEfGhIjKlMn",
+                                     "1234567890123", "!@#$%^&*()_+-=", "كلمةمروركلمةمرور"}) {
+    EXPECT_TRUE(
+        FailsOn(ValidatePassword(one_class, kEmail), "password", MessageId::kPasswordTooSimple))
         << one_class;
   }
 }
@@ -102,15 +100,17 @@ Department Dept(std::string code) {
 }
 
 TEST(ValidateDepartment, AcceptsLowerCaseCodesOfTwoToThirtyTwo) {
-  for (const std::string& code : std::vector<std::string>{"it", "procurement", "a1", "customer_care", "x2_y3",
-                           std::string("a") + std::string(31, 'b')}) {
+  for (const std::string& code :
+       std::vector<std::string>{"it", "procurement", "a1", "customer_care", "x2_y3",
+                                std::string("a") + std::string(31, 'b')}) {
     EXPECT_TRUE(ValidateDepartment(Dept(code)).ok()) << code;
   }
 }
 
 TEST(ValidateDepartment, RefusesOtherCodes) {
-  for (const std::string& code : std::vector<std::string>{"", "a", "IT", "Procurement", "1st", "_it", "cust-care", "cust care",
-                           "مشتريات", "it.", std::string("a") + std::string(32, 'b')}) {
+  for (const std::string& code : std::vector<std::string>{
+           "", "a", "IT", "Procurement", "1st", "_it", "cust-care", "cust care", "مشتريات", "it.",
+           std::string("a") + std::string(32, 'b')}) {
     EXPECT_TRUE(FailsOn(ValidateDepartment(Dept(code)), "code", MessageId::kInvalidDepartmentCode))
         << code;
   }

@@ -59,6 +59,19 @@ struct Reply {
   std::string Header(std::string_view name) const { return std::string(headers[name]); }
 };
 
+std::string Upper(std::string_view s) {
+  std::string out(s);
+  for (char& c : out) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+  return out;
+}
+std::string Lower(std::string_view s) {
+  std::string out(s);
+  for (char& c : out) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  return out;
+}
+
+const std::string kPassword = "correct horse 42";
+
 const char* kValidBody = R"({
   "kind": "complaint", "channel": "api", "category": "payments",
   "subject": "تأخر صرف المستخلص", "description": "لم يُصرف المستخلص بعد ستين يومًا.",
@@ -69,8 +82,7 @@ const char* kValidBody = R"({
 class ApiTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    api::Dependencies deps{submit_, view_,   store_, accounts_, handle_case_,
-                           staff_cases_, clock_};
+    api::Dependencies deps{submit_, view_, store_, accounts_, handle_case_, staff_cases_, clock_};
     deps.secure_cookies = secure_cookies_;
     api::AddRoutes(router_, deps);
     ServerSettings settings;
@@ -117,6 +129,33 @@ class ApiTest : public ::testing::Test {
     return Send(bhttp::verb::post, "/api/v1/cases", body, std::move(h));
   }
 
+  // A staff user added through the use case, as the CLI would; returns the new id.
+  std::int64_t AddStaff(const std::string& email, domain::Role role,
+                        std::optional<std::string> department = std::nullopt) {
+    if (department) {
+      accounts_.AddDepartment(domain::Department{*department, "إدارة", "department", true},
+                              domain::Actor{domain::Actor::Kind::kSystem, {}},
+                              [](const domain::Status&) {});  // already there: fine
+    }
+    domain::StaffUser user;
+    user.email = email;
+    user.name = "نورة";
+    user.role = role;
+    user.department = std::move(department);
+    std::int64_t id = 0;
+    accounts_.AddUser(user, kPassword, domain::Actor{domain::Actor::Kind::kSystem, {}},
+                      [&id](domain::Result<std::int64_t> added) {
+                        ASSERT_TRUE(added.has_value()) << added.error().detail;
+                        id = *added;
+                      });
+    return id;
+  }
+
+  Reply SignIn(const std::string& email, const std::string& password = kPassword) {
+    json::object body{{"email", email}, {"password", password}};
+    return Send(bhttp::verb::post, "/api/v1/auth/login", json::serialize(body));
+  }
+
   // The field paths of a 422, in order.
   static std::vector<std::string> Fields(const Reply& reply) {
     std::vector<std::string> out;
@@ -136,8 +175,8 @@ class ApiTest : public ::testing::Test {
   app::ViewCaseAsBeneficiary view_{store_, hasher_};
   testing::FastPasswordHasher passwords_;
   testing::FakeTokenHasher tokens_;
-  app::StaffAccounts accounts_{app::StaffAccounts::Settings{}, store_, clock_, random_, passwords_,
-                               tokens_};
+  app::StaffAccounts accounts_{
+      app::StaffAccounts::Settings{}, store_, clock_, random_, passwords_, tokens_};
   app::HandleCase handle_case_{store_, clock_, hasher_, testing::DefaultCatalogue()};
   app::StaffCases staff_cases_{store_, clock_, hasher_};
   bool secure_cookies_ = false;  // set before SetUp() runs to serve Secure cookies
@@ -171,18 +210,82 @@ TEST_F(ApiTest, NotReadyWhileTheDatabaseDoesNotAnswer) {
   EXPECT_EQ(Send(bhttp::verb::get, "/readyz").status, 200u);
 }
 
+// The document describes exactly the endpoints of the access table (api::Endpoints(), which
+// every route is registered from): no more, no fewer.
 TEST_F(ApiTest, ServesTheOpenApiDocumentCoveringEveryRoute) {
   const Reply reply = Send(bhttp::verb::get, "/api/v1/openapi.json");
   ASSERT_EQ(reply.status, 200u);
   const json::value doc = reply.Json();
   EXPECT_EQ(doc.at("openapi"), "3.1.0");
-  const auto& paths = doc.at("paths").as_object();
-  for (const char* path : {"/healthz", "/readyz", "/api/v1/openapi.json", "/api/v1/cases",
-                           "/api/v1/cases/{reference}"}) {
-    EXPECT_TRUE(paths.contains(path)) << path;
+  std::set<std::string> documented;
+  for (const auto& [path, item] : doc.at("paths").as_object()) {
+    for (const auto& [method, operation] : item.as_object()) {
+      if (method == "parameters" || method == "summary" || method == "description") continue;
+      documented.insert(Upper(method) + " " + std::string(path));
+    }
   }
-  EXPECT_TRUE(paths.at("/api/v1/cases").as_object().contains("post"));
-  EXPECT_TRUE(paths.at("/api/v1/cases/{reference}").as_object().contains("get"));
+  std::set<std::string> table;
+  for (const api::Endpoint& e : api::Endpoints()) {
+    table.insert(std::string(NameOf(e.method)) + " " + std::string(e.pattern));
+  }
+  for (const std::string& e : table) {
+    EXPECT_TRUE(documented.contains(e))
+        << e << " is in the access table but not in docs/openapi.yaml";
+  }
+  for (const std::string& e : documented) {
+    EXPECT_TRUE(table.contains(e)) << e << " is in docs/openapi.yaml but not in the access table";
+  }
+}
+
+// Each operation's security requirements say who the access table admits: {} for anonymous
+// callers, accessCode for the beneficiary, and the admitted roles as the bearer and cookie
+// schemes' role lists (OpenAPI 3.1 lets non-OAuth schemes list roles there).
+TEST_F(ApiTest, TheOpenApiSecurityOfEachOperationMatchesTheAccessTable) {
+  const json::value doc = Send(bhttp::verb::get, "/api/v1/openapi.json").Json();
+  const auto& schemes = doc.at("components").at("securitySchemes").as_object();
+  for (const char* scheme : {"bearerToken", "sessionCookie", "accessCode"}) {
+    EXPECT_TRUE(schemes.contains(scheme)) << scheme;
+  }
+  for (const api::Endpoint& e : api::Endpoints()) {
+    const std::string name = std::string(NameOf(e.method)) + " " + std::string(e.pattern);
+    const json::value* item = doc.at("paths").as_object().if_contains(e.pattern);
+    if (item == nullptr) continue;  // reported by ServesTheOpenApiDocumentCoveringEveryRoute
+    const json::value* operation = item->as_object().if_contains(Lower(NameOf(e.method)));
+    if (operation == nullptr) continue;
+    const json::value* security = operation->as_object().if_contains("security");
+    ASSERT_NE(security, nullptr) << name << " has no security requirements";
+    bool anonymous = false;
+    bool beneficiary = false;
+    std::set<std::string> bearer_roles, cookie_roles;
+    bool bearer = false, cookie = false;
+    for (const auto& requirement : security->as_array()) {
+      const auto& r = requirement.as_object();
+      if (r.empty()) anonymous = true;
+      for (const auto& [scheme, roles] : r) {
+        std::set<std::string> names;
+        for (const auto& role : roles.as_array()) names.insert(std::string(role.as_string()));
+        if (scheme == "accessCode") {
+          beneficiary = true;
+        } else if (scheme == "bearerToken") {
+          bearer = true;
+          bearer_roles = names;
+        } else if (scheme == "sessionCookie") {
+          cookie = true;
+          cookie_roles = names;
+        } else {
+          ADD_FAILURE() << name << ": unknown security scheme " << scheme;
+        }
+      }
+    }
+    std::set<std::string> roles;
+    for (domain::Role role : e.access.roles) roles.insert(std::string(domain::NameOf(role)));
+    EXPECT_EQ(anonymous, e.access.anonymous) << name << ": anonymous ({})";
+    EXPECT_EQ(beneficiary, e.access.beneficiary) << name << ": accessCode";
+    EXPECT_EQ(bearer, !roles.empty()) << name << ": bearerToken";
+    EXPECT_EQ(cookie, !roles.empty()) << name << ": sessionCookie";
+    EXPECT_EQ(bearer_roles, roles) << name << ": the roles of bearerToken";
+    EXPECT_EQ(cookie_roles, roles) << name << ": the roles of sessionCookie";
+  }
 }
 
 TEST_F(ApiTest, SubmittingAnswers201WithLocationReferenceAndAccessCode) {
@@ -220,16 +323,16 @@ TEST_F(ApiTest, TheBeneficiaryReadsTheCaseWithTheAccessCode) {
   EXPECT_FALSE(view.as_object().contains("beneficiary"));
 }
 
-TEST_F(ApiTest, WrongCodeMissingCodeAndUnknownReferenceGetTheSame404) {
+TEST_F(ApiTest, WrongCodeAndUnknownReferenceGetTheSame404) {
   const json::value receipt = Post(kValidBody).Json();
   const std::string reference(receipt.at("reference").as_string());
   const std::string unknown = domain::Reference{'C', 2026, 999, 6}.ToString();
   std::vector<Reply> replies = {
       Send(bhttp::verb::get, "/api/v1/cases/" + reference, {},
            {{"X-Access-Code", "2222-2222-2222"}}),
-      Send(bhttp::verb::get, "/api/v1/cases/" + reference),
       Send(bhttp::verb::get, "/api/v1/cases/" + unknown, {},
            {{"X-Access-Code", std::string(receipt.at("access_code").as_string())}}),
+      Send(bhttp::verb::get, "/api/v1/cases/" + unknown, {}, {{"X-Access-Code", "2222-2222-2222"}}),
   };
   auto without_id = [](const Reply& reply) {
     json::object body = reply.Json().as_object();
@@ -240,6 +343,21 @@ TEST_F(ApiTest, WrongCodeMissingCodeAndUnknownReferenceGetTheSame404) {
     EXPECT_EQ(reply.status, 404u);
     EXPECT_EQ(reply.Header("Content-Type"), "application/problem+json");
     EXPECT_EQ(without_id(reply), without_id(replies[0]));
+  }
+}
+
+// Without any credentials the answer is 401 whether or not the case exists, so it tells nothing.
+TEST_F(ApiTest, ReadingACaseWithoutCredentialsIs401WhetherOrNotItExists) {
+  const json::value receipt = Post(kValidBody).Json();
+  const std::string reference(receipt.at("reference").as_string());
+  const std::string unknown = domain::Reference{'C', 2026, 999, 6}.ToString();
+  const Reply known_reply = Send(bhttp::verb::get, "/api/v1/cases/" + reference);
+  const Reply unknown_reply = Send(bhttp::verb::get, "/api/v1/cases/" + unknown);
+  for (const Reply* reply : {&known_reply, &unknown_reply}) {
+    EXPECT_EQ(reply->status, 401u);
+    EXPECT_EQ(reply->Header("Content-Type"), "application/problem+json");
+    EXPECT_EQ(reply->Header("WWW-Authenticate"), "Bearer realm=\"shakwa\"");
+    EXPECT_EQ(reply->Json().at("code"), "sign_in_required");
   }
 }
 
@@ -326,7 +444,7 @@ TEST_F(ApiTest, UnknownRoutesAre404AndWrongMethods405WithAllow) {
   EXPECT_EQ(Send(bhttp::verb::get, "/nowhere").status, 404u);
   const Reply reply = Send(bhttp::verb::delete_, "/api/v1/cases");
   EXPECT_EQ(reply.status, 405u);
-  EXPECT_EQ(reply.Header("Allow"), "POST");
+  EXPECT_EQ(reply.Header("Allow"), "POST, GET");
 }
 
 TEST_F(ApiTest, AStorageFailureIs503AndTheServerRecovers) {
@@ -382,6 +500,74 @@ TEST_F(ApiTest, ConcurrentSubmissionsGetDistinctReferences) {
   }
   for (auto& c : clients) c.join();
   EXPECT_EQ(references.size(), 80u);
+}
+
+TEST_F(ApiTest, SignInAnswersATokenAndAnHttpOnlySameSiteSessionCookie) {
+  AddStaff("noura@centre.example", domain::Role::kAgent);
+  const Reply reply = SignIn("Noura@Centre.example");
+  ASSERT_EQ(reply.status, 200u) << reply.body;
+  const json::object body = reply.Json().as_object();
+  const std::string token(body.at("token").as_string());
+  EXPECT_GE(token.size(), 40u);
+  EXPECT_EQ(body.at("user").at("email"), "noura@centre.example");
+  EXPECT_EQ(body.at("user").at("role"), "agent");
+  EXPECT_EQ(body.at("expires_at"), "2026-05-05T20:00:00.000Z");  // twelve hours
+  const std::string cookie = reply.Header("Set-Cookie");
+  EXPECT_EQ(cookie.rfind("shakwa_session=" + token + ";", 0), 0u) << cookie;
+  for (const char* attribute : {"; Path=/", "; HttpOnly", "; SameSite=Strict", "; Max-Age=43200"}) {
+    EXPECT_NE(cookie.find(attribute), std::string::npos) << attribute << " in " << cookie;
+  }
+  EXPECT_EQ(cookie.find("Secure"), std::string::npos) << "not served over TLS here";
+
+  const Reply me =
+      Send(bhttp::verb::get, "/api/v1/auth/me", {}, {{"Authorization", "Bearer " + token}});
+  ASSERT_EQ(me.status, 200u) << me.body;
+  EXPECT_EQ(me.Json().at("email"), "noura@centre.example");
+}
+
+TEST_F(ApiTest, AWrongPasswordAndAnUnknownEmailGetTheSame401) {
+  AddStaff("noura@centre.example", domain::Role::kAgent);
+  const Reply wrong = SignIn("noura@centre.example", "not the password 1");
+  const Reply unknown = SignIn("nobody@centre.example");
+  for (const Reply* reply : {&wrong, &unknown}) {
+    EXPECT_EQ(reply->status, 401u);
+    EXPECT_EQ(reply->Json().at("code"), "invalid_credentials");
+    EXPECT_TRUE(reply->Header("Set-Cookie").empty());
+  }
+}
+
+TEST_F(ApiTest, RepeatedWrongPasswordsLockTheAccountWith429AndRetryAfter) {
+  AddStaff("noura@centre.example", domain::Role::kAgent);
+  for (int i = 0; i < 5; ++i) {
+    EXPECT_EQ(SignIn("noura@centre.example", "not the password 1").status, 401u) << i;
+  }
+  const Reply locked = SignIn("noura@centre.example");  // even the right password
+  EXPECT_EQ(locked.status, 429u) << locked.body;
+  EXPECT_EQ(locked.Json().at("code"), "account_locked");
+  EXPECT_EQ(locked.Header("Retry-After"), "900");  // fifteen minutes
+  clock_.Set(testing::At("2026-05-05T08:16:00Z"));
+  EXPECT_EQ(SignIn("noura@centre.example").status, 200u);
+}
+
+TEST_F(ApiTest, SignInNeedsBothFields) {
+  const Reply reply =
+      Send(bhttp::verb::post, "/api/v1/auth/login", R"({"email":"a@b.example","extra":1})");
+  ASSERT_EQ(reply.status, 422u) << reply.body;
+  const auto fields = Fields(reply);
+  EXPECT_NE(std::find(fields.begin(), fields.end(), "password"), fields.end());
+  EXPECT_NE(std::find(fields.begin(), fields.end(), "extra"), fields.end());
+}
+
+class ApiOverTlsTest : public ApiTest {
+ protected:
+  ApiOverTlsTest() { secure_cookies_ = true; }
+};
+
+TEST_F(ApiOverTlsTest, TheSessionCookieIsSecureWhenServedOverTls) {
+  AddStaff("noura@centre.example", domain::Role::kAgent);
+  const Reply reply = SignIn("noura@centre.example");
+  ASSERT_EQ(reply.status, 200u) << reply.body;
+  EXPECT_NE(reply.Header("Set-Cookie").find("; Secure"), std::string::npos);
 }
 
 }  // namespace

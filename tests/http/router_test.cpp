@@ -2,6 +2,8 @@
 
 #include <gtest/gtest.h>
 
+#include "http/api/access.hpp"
+
 namespace shakwa::http {
 namespace {
 
@@ -47,6 +49,54 @@ TEST(Router, AnswersHeadWithTheGetHandler) {
   Router router;
   router.Add(Method::kGet, "/healthz", Named(&called, "health"));
   EXPECT_NE(router.Find(Method::kHead, "/healthz").handler, nullptr);
+}
+
+// The router takes the first route that matches, so a parameter segment registered earlier
+// could swallow a literal one registered later. Each endpoint of the access table, routed as
+// AddRoutes routes them, reaches its own handler and binds its own parameters.
+TEST(Router, EveryEndpointOfTheAccessTableReachesItsOwnHandler) {
+  std::string called;
+  Router router;
+  for (const api::Endpoint& e : api::Endpoints()) {
+    router.Add(e.method, e.pattern,
+               Named(&called, std::string(NameOf(e.method)) + " " + std::string(e.pattern)));
+  }
+  for (const api::Endpoint& e : api::Endpoints()) {
+    const std::string name = std::string(NameOf(e.method)) + " " + std::string(e.pattern);
+    std::string path(e.pattern);
+    std::map<std::string, std::string, std::less<>> expected;
+    for (auto open = path.find('{'); open != std::string::npos; open = path.find('{')) {
+      const auto close = path.find('}', open);
+      const std::string param = path.substr(open + 1, close - open - 1);
+      const std::string value = "v" + std::to_string(expected.size() + 7);
+      expected[param] = value;
+      path.replace(open, close - open + 1, value);
+    }
+    const auto match = router.Find(e.method, path);
+    ASSERT_NE(match.handler, nullptr) << name;
+    called.clear();
+    (*match.handler)(Request{}, nullptr);
+    EXPECT_EQ(called, name) << path;
+    EXPECT_EQ(match.params, expected) << name;
+  }
+}
+
+TEST(Router, IgnoresEmptySegmentsAndATrailingSlash) {
+  std::string called;
+  Router router;
+  router.Add(Method::kGet, "/api/v1/cases", Named(&called, "list"));
+  EXPECT_NE(router.Find(Method::kGet, "/api/v1/cases/").handler, nullptr);
+  EXPECT_NE(router.Find(Method::kGet, "//api//v1/cases").handler, nullptr);
+}
+
+TEST(Router, NamesEveryAllowedMethodInRegistrationOrder) {
+  std::string called;
+  Router router;
+  router.Add(Method::kPost, "/api/v1/cases", Named(&called, "submit"));
+  router.Add(Method::kGet, "/api/v1/cases", Named(&called, "list"));
+  EXPECT_EQ(router.Find(Method::kPatch, "/api/v1/cases").allowed, "POST, GET");
+  EXPECT_EQ(router.Find(Method::kHead, "/api/v1/cases").handler,
+            router.Find(Method::kGet, "/api/v1/cases").handler);
 }
 
 TEST(NegotiateLanguage, PrefersArabicUnlessEnglishIsAskedForFirst) {

@@ -722,3 +722,86 @@ def _check_view(r, reference, subject):
     if "access_code" in v:
         return "the view repeats the access code"
     return None
+
+
+# -- Staff: accounts from the command line, sign-in and authenticated calls --------------------
+
+# A password that meets the strength rules (12+ characters, letters with digits or symbols) and
+# contains no e-mail's local part of the kind the tests use.
+STAFF_PASSWORD = "Qm7#vT2pLx9!wR"
+
+
+def run_cli_input(args, input_text, env=None, timeout=60, cwd=None):
+    """Runs `shakwa ARGS` with input_text on its standard input; returns the CompletedProcess."""
+    return subprocess.run(
+        [BINARY] + list(args),
+        input=input_text,
+        env=server_env(env),
+        cwd=cwd,
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+    )
+
+
+def add_department_cli(data, code, name_ar, name_en, env=None):
+    """`shakwa department add CODE --name-ar … --name-en … --data DATA`: the CompletedProcess."""
+    return run_cli(["department", "add", code, "--name-ar", name_ar, "--name-en", name_en,
+                    "--data", data], env=env)
+
+
+def add_user_cli(data, email, name, role, password=STAFF_PASSWORD, department=None, env=None):
+    """`shakwa user add EMAIL … --password-stdin --data DATA`, the password on standard input."""
+    args = ["user", "add", email, "--name", name, "--role", role]
+    if department is not None:
+        args += ["--department", department]
+    args += ["--password-stdin", "--data", data]
+    return run_cli_input(args, password + "\n", env=env)
+
+
+def api(port, method, path, body=None, token=None, access_code=None, headers=None,
+        language="en", timeout=30, conn=None):
+    """One API call as staff (token: Authorization: Bearer) or as a beneficiary (access_code:
+    X-Access-Code), or with neither; Accept-Language: language unless None."""
+    h = {}
+    if language is not None:
+        h["Accept-Language"] = language
+    if token is not None:
+        h["Authorization"] = "Bearer " + token
+    if access_code is not None:
+        h["X-Access-Code"] = access_code
+    h.update(headers or {})
+    return request(port, method, path, body, h, timeout, conn)
+
+
+def sign_in(port, email, password=STAFF_PASSWORD):
+    """POST /api/v1/auth/login; the Response."""
+    return api(port, "POST", "/api/v1/auth/login", {"email": email, "password": password})
+
+
+def session_token(port, email, password=STAFF_PASSWORD):
+    """Signs in and returns the token; raises AssertionError with the answer if refused."""
+    r = sign_in(port, email, password)
+    if r.status != 200:
+        raise AssertionError("sign-in of %s refused: %r" % (email, r))
+    return r.json()["token"]
+
+
+def audit_records(port, token, page=500):
+    """Every audit record, following the trail's `next` links (GET /api/v1/audit, auditor)."""
+    out = []
+    path = "/api/v1/audit?limit=%d" % page
+    while path:
+        r = api(port, "GET", path, token=token)
+        if r.status != 200:
+            raise AssertionError("GET %s: %r" % (path, r))
+        body = r.json()
+        out.extend(body["items"])
+        path = body.get("next")
+    return out
+
+
+def database_files(data):
+    """The database and its WAL and shared-memory files in a data directory, where they exist."""
+    base = os.path.join(data, "shakwa.db")
+    return [p for p in (base, base + "-wal", base + "-shm") if os.path.exists(p)]

@@ -136,8 +136,11 @@ std::span<const Endpoint> Endpoints() {
   return Table();
 }
 
-void Guard(Router& router, Method method, std::string_view pattern,
-           const app::StaffAccounts& accounts, GuardedHandler handler) {
+void Guard(Router& router, Method method, std::string_view pattern, const Dependencies& deps,
+           GuardedHandler handler) {
+  const app::StaffAccounts& accounts = deps.accounts;
+  app::AttemptLimiter* attempts = deps.access_code_attempts;
+  const app::Clock& clock = deps.clock;
   const Endpoint* endpoint = nullptr;
   for (const Endpoint& e : Table()) {
     if (e.method == method && e.pattern == pattern) endpoint = &e;
@@ -147,8 +150,8 @@ void Guard(Router& router, Method method, std::string_view pattern,
   }
   const Access access = endpoint->access;
   router.Add(method, pattern,
-             [access, &accounts, handler = std::move(handler)](const Request& request,
-                                                               Respond respond) {
+             [access, &accounts, attempts, &clock, handler = std::move(handler)](
+                 const Request& request, Respond respond) {
                auto caller = std::make_shared<Caller>();
                bool by_cookie = false;
                caller->token = TokenOf(request, by_cookie);
@@ -156,6 +159,28 @@ void Guard(Router& router, Method method, std::string_view pattern,
                  caller->access_code = std::string(request.Header("x-access-code"));
                  if (!caller->access_code.empty() && access.beneficiary) {
                    caller->principal.kind = domain::Principal::Kind::kBeneficiary;
+                   const auto reference = request.path_params.find("reference");
+                   if (attempts != nullptr && reference != request.path_params.end()) {
+                     const std::string key = reference->second;
+                     if (int wait = attempts->BlockedFor(key, clock.Now()); wait > 0) {
+                       Error e = Error::Of(ErrorCode::kTooManyRequests, MessageId::kTooManyAttempts);
+                       e.message_param = std::to_string(wait);
+                       Response refused = Problem(e, request);
+                       refused.headers.emplace_back("Retry-After", std::to_string(wait * 60));
+                       respond(std::move(refused));
+                       return;
+                     }
+                     handler(request, *caller,
+                             [caller, respond, attempts, key, &clock](Response r) {
+                               if (r.status == 404) {
+                                 attempts->RecordFailure(key, clock.Now());
+                               } else if (r.status < 400) {
+                                 attempts->RecordSuccess(key);
+                               }
+                               respond(std::move(r));
+                             });
+                     return;
+                   }
                  } else if (access.anonymous) {
                    caller->principal.kind = domain::Principal::Kind::kAnonymous;
                  } else if (!caller->access_code.empty()) {

@@ -18,6 +18,7 @@
 #include <vector>
 
 #include "app/staff_accounts.hpp"
+#include "http/api/routes.hpp"
 #include "domain/staff.hpp"
 #include "http/router.hpp"
 
@@ -51,7 +52,11 @@ inline constexpr std::string_view kSessionCookie = "shakwa_session";
 
 // Registers handler for the endpoint (method, pattern) behind its access rule. Throws
 // std::logic_error if the endpoint is not in the table.
-void Guard(Router& router, Method method, std::string_view pattern,
-           const app::StaffAccounts& accounts, GuardedHandler handler);
+//
+// For the beneficiary, an answer of 404 counts as a wrong access code for that reference; after
+// too many (deps.access_code_attempts) the reference answers 429 for a while, so codes cannot
+// be found by trying.
+void Guard(Router& router, Method method, std::string_view pattern, const Dependencies& deps,
+           GuardedHandler handler);
 
 }  // namespace shakwa::http::api

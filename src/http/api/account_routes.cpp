@@ -297,20 +297,19 @@ void VerifyAudit(const Dependencies& deps, const Request& request, Respond respo
 }  // namespace
 
 void AddAccountRoutes(Router& router, const Dependencies& deps) {
-  auto& accounts = deps.accounts;
-  Guard(router, Method::kPost, "/api/v1/auth/login", accounts,
+  Guard(router, Method::kPost, "/api/v1/auth/login", deps,
         [deps](const Request& request, const Caller&, Respond respond) {
           Login(deps, request, std::move(respond));
         });
-  Guard(router, Method::kPost, "/api/v1/auth/logout", accounts,
+  Guard(router, Method::kPost, "/api/v1/auth/logout", deps,
         [deps](const Request& request, const Caller& caller, Respond respond) {
           Logout(deps, request, caller, std::move(respond));
         });
-  Guard(router, Method::kGet, "/api/v1/auth/me", accounts,
+  Guard(router, Method::kGet, "/api/v1/auth/me", deps,
         [](const Request& request, const Caller& caller, Respond respond) {
           respond(JsonResponse(200, UserJson(*caller.principal.staff, request.language)));
         });
-  Guard(router, Method::kGet, "/api/v1/departments", accounts,
+  Guard(router, Method::kGet, "/api/v1/departments", deps,
         [deps](const Request& request, const Caller&, Respond respond) {
           Blocking(request, respond, [&deps, &request, respond] {
             auto all = deps.accounts.Departments();
@@ -323,11 +322,11 @@ void AddAccountRoutes(Router& router, const Dependencies& deps) {
             respond(JsonResponse(200, json::object{{"items", std::move(items)}}));
           });
         });
-  Guard(router, Method::kPost, "/api/v1/admin/departments", accounts,
+  Guard(router, Method::kPost, "/api/v1/admin/departments", deps,
         [deps](const Request& request, const Caller& caller, Respond respond) {
           AddDepartment(deps, request, caller, std::move(respond));
         });
-  Guard(router, Method::kGet, "/api/v1/admin/users", accounts,
+  Guard(router, Method::kGet, "/api/v1/admin/users", deps,
         [deps](const Request& request, const Caller&, Respond respond) {
           Blocking(request, respond, [&deps, &request, respond] {
             auto all = deps.accounts.Users();
@@ -340,19 +339,19 @@ void AddAccountRoutes(Router& router, const Dependencies& deps) {
             respond(JsonResponse(200, json::object{{"items", std::move(items)}}));
           });
         });
-  Guard(router, Method::kPost, "/api/v1/admin/users", accounts,
+  Guard(router, Method::kPost, "/api/v1/admin/users", deps,
         [deps](const Request& request, const Caller& caller, Respond respond) {
           AddUser(deps, request, caller, std::move(respond));
         });
-  Guard(router, Method::kPatch, "/api/v1/admin/users/{id}", accounts,
+  Guard(router, Method::kPatch, "/api/v1/admin/users/{id}", deps,
         [deps](const Request& request, const Caller& caller, Respond respond) {
           ChangeUser(deps, request, caller, std::move(respond));
         });
-  Guard(router, Method::kGet, "/api/v1/audit", accounts,
+  Guard(router, Method::kGet, "/api/v1/audit", deps,
         [deps](const Request& request, const Caller&, Respond respond) {
           ReadAudit(deps, request, std::move(respond));
         });
-  Guard(router, Method::kGet, "/api/v1/audit/verify", accounts,
+  Guard(router, Method::kGet, "/api/v1/audit/verify", deps,
         [deps](const Request& request, const Caller&, Respond respond) {
           VerifyAudit(deps, request, std::move(respond));
         });

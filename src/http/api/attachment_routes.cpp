@@ -24,7 +24,8 @@ using domain::MessageId;
 std::string ContentDisposition(const std::string& filename) {
   static constexpr char kHex[] = "0123456789ABCDEF";
   std::string encoded;
-  for (unsigned char c : filename) {
+  for (char ch : filename) {
+    const auto c = static_cast<unsigned char>(ch);
     if ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '.' ||
         c == '-' || c == '_') {
       encoded += static_cast<char>(c);
@@ -206,7 +207,7 @@ void SubmitWithFiles(const Dependencies& deps, const Request& request,
 }
 
 void AddAttachmentRoutes(Router& router, const Dependencies& deps) {
-  Guard(router, Method::kPost, "/api/v1/cases/{reference}/attachments", deps.accounts,
+  Guard(router, Method::kPost, "/api/v1/cases/{reference}/attachments", deps,
         [deps](const Request& request, const Caller& caller, Respond respond) {
           if (deps.attachment_policy == nullptr) {
             respond(Problem(
@@ -216,7 +217,7 @@ void AddAttachmentRoutes(Router& router, const Dependencies& deps) {
           }
           Upload(deps, request, caller, std::move(respond));
         });
-  Guard(router, Method::kGet, "/api/v1/cases/{reference}/attachments/{id}", deps.accounts,
+  Guard(router, Method::kGet, "/api/v1/cases/{reference}/attachments/{id}", deps,
         [deps](const Request& request, const Caller& caller, Respond respond) {
           if (deps.file_store == nullptr) {
             respond(Problem(Error::Of(ErrorCode::kNotFound, MessageId::kRouteNotFound), request));

@@ -209,7 +209,7 @@ void Action(Router& router, const Dependencies& deps, std::string_view pattern,
             std::initializer_list<std::string_view> fields, bool staff, Decode decode) {
   std::vector<std::string> known(fields.begin(), fields.end());
   known.emplace_back("version");
-  Guard(router, Method::kPost, pattern, deps.accounts,
+  Guard(router, Method::kPost, pattern, deps,
         [known, staff, decode](const Request& request, const Caller& caller, Respond respond) {
           auto body = ParseJsonObject(request);
           if (!body) {
@@ -387,11 +387,11 @@ void AddActions(Router& router, const Dependencies& deps) {
 }  // namespace
 
 void AddCaseRoutes(Router& router, const Dependencies& deps) {
-  Guard(router, Method::kGet, "/api/v1/cases", deps.accounts,
+  Guard(router, Method::kGet, "/api/v1/cases", deps,
         [deps](const Request& request, const Caller& caller, Respond respond) {
           List(deps, request, caller, std::move(respond));
         });
-  Guard(router, Method::kGet, "/api/v1/cases/{reference}", deps.accounts,
+  Guard(router, Method::kGet, "/api/v1/cases/{reference}", deps,
         [deps](const Request& request, const Caller& caller, Respond respond) {
           View(deps, request, caller, std::move(respond));
         });

@@ -161,20 +161,19 @@ Response JsonResponse(unsigned status, const json::object& body) {
 }
 
 void AddRoutes(Router& router, const Dependencies& deps) {
-  auto& accounts = deps.accounts;
-  Guard(router, Method::kGet, "/healthz", accounts,
+  Guard(router, Method::kGet, "/healthz", deps,
         [](const Request&, const Caller&, Respond respond) {
           respond(Json(200, R"({"status":"ok"})"));
         });
-  Guard(router, Method::kGet, "/readyz", accounts,
+  Guard(router, Method::kGet, "/readyz", deps,
         [deps](const Request& request, const Caller&, Respond respond) {
           Ready(deps, request, std::move(respond));
         });
-  Guard(router, Method::kGet, "/api/v1/openapi.json", accounts,
+  Guard(router, Method::kGet, "/api/v1/openapi.json", deps,
         [](const Request&, const Caller&, Respond respond) {
           respond(Json(200, std::string(kOpenApiJson)));
         });
-  Guard(router, Method::kPost, "/api/v1/cases", accounts,
+  Guard(router, Method::kPost, "/api/v1/cases", deps,
         [deps](const Request& request, const Caller& caller, Respond respond) {
           Submit(deps, request, caller, std::move(respond));
         });

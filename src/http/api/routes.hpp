@@ -5,6 +5,7 @@
 #include <cstddef>
 #include <functional>
 
+#include "app/attempt_limiter.hpp"
 #include "app/handle_case.hpp"
 #include "app/ports/store.hpp"
 #include "app/staff_accounts.hpp"
@@ -32,6 +33,8 @@ struct Dependencies {
   const attachments::AttachmentPolicy* attachment_policy = nullptr;
   const attachments::FileStore* file_store = nullptr;
   bool secure_cookies = false;  // mark the session cookie Secure (served over HTTPS)
+  // Wrong access codes per reference; null: not limited (tests of other things).
+  app::AttemptLimiter* access_code_attempts = nullptr;
 };
 
 void AddRoutes(Router& router, const Dependencies& deps);
