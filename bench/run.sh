@@ -1,10 +1,13 @@
 #!/usr/bin/env bash
-# The intake benchmark: intake throughput and latency at 1, 8 and 64 connections, beside this
-# machine's SQLite ceiling measured in the same run. See bench/README.md.
+# The benchmarks (bench/README.md). Two modes:
 #
-#   bash bench/run.sh          (or: make bench)
+#   bash bench/run.sh [intake]      (or: make bench) intake throughput and latency at 1, 8 and 64
+#                                   connections, beside this machine's SQLite ceiling measured in
+#                                   the same run; described below
+#   bash bench/run.sh reads [N]     read latency at N cases (default 1000000) and the database's
+#                                   size per case: bench/reads.sh, whose header lists its knobs
 #
-# Knobs (environment; defaults in brackets):
+# Intake knobs (environment; defaults in brackets):
 #   BENCH_SECONDS          measured seconds per connection count            [10]
 #   BENCH_WARMUP_SECONDS   warm-up seconds before each measurement          [2]
 #   BENCH_CEILING_SECONDS  seconds per SQLite ceiling mode, per count       [3]
@@ -21,6 +24,12 @@ set -euo pipefail
 
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 ROOT=$PWD
+
+case ${1:-intake} in
+  intake) ;;
+  reads) shift; exec bash "$ROOT/bench/reads.sh" "$@" ;;
+  *) printf 'usage: bash bench/run.sh [intake | reads [N]]\n' >&2; exit 2 ;;
+esac
 
 SECONDS_PER_RUN=${BENCH_SECONDS:-10}
 WARMUP_SECONDS=${BENCH_WARMUP_SECONDS:-2}

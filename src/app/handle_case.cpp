@@ -31,6 +31,7 @@ Error Invalid(std::vector<FieldError> fields) {
 Status CheckText(std::string& text, const std::string& path, bool required = true) {
   const std::string trimmed(domain::Trim(text));
   if (trimmed.empty()) {
+    text.clear();
     if (!required) return Status::Ok();
     return Invalid({{path, MessageId::kEmpty, {}}});
   }
@@ -120,9 +121,8 @@ Status CheckStaffReferences(Store& store, const std::optional<std::string>& depa
       auto all = tx.Departments();
       if (!all) return std::move(all).error();
       auto known = [&](const std::string& code) {
-        return std::any_of(all->begin(), all->end(), [&](const domain::Department& d) {
-          return d.code == code && d.active;
-        });
+        return std::any_of(all->begin(), all->end(),
+                           [&](const domain::Department& d) { return d.code == code && d.active; });
       };
       if (department && !known(*department)) {
         fields.push_back({"department", MessageId::kUnknownDepartment, *department});
@@ -135,9 +135,9 @@ Status CheckStaffReferences(Store& store, const std::optional<std::string>& depa
     if (assignee_id) {
       auto user = tx.FindUser(*assignee_id);
       if (!user) return std::move(user).error();
-      const bool fits = *user && (*user)->active &&
-                        ((*user)->role == domain::Role::kHandler ||
-                         (*user)->role == domain::Role::kSupervisor);
+      const bool fits =
+          *user && (*user)->active &&
+          ((*user)->role == domain::Role::kHandler || (*user)->role == domain::Role::kSupervisor);
       if (!fits) {
         fields.push_back({"assignee_id", MessageId::kUnknownUser, std::to_string(*assignee_id)});
       } else if (assignee_department) {
@@ -235,10 +235,11 @@ void HandleCase::Assess(std::string_view reference, std::int64_t version,
       done(std::move(s).error());
       return;
     }
-    Act(reference, version, Caller::Staff(user),
+    Act(
+        reference, version, Caller::Staff(user),
         [reason = *a.reject_reason](Context& ctx) -> Status {
-          CaseEvent event = Event(ctx, "rejected", CaseEvent::Visibility::kPublic,
-                                  TextData("reason", reason));
+          CaseEvent event =
+              Event(ctx, "rejected", CaseEvent::Visibility::kPublic, TextData("reason", reason));
           if (Status s = Transition(ctx, CaseAction::kReject, event); !s.ok()) return s;
           ctx.value.handling.rejection_reason = reason;
           ctx.events.push_back(std::move(event));
@@ -266,7 +267,8 @@ void HandleCase::Assess(std::string_view reference, std::int64_t version,
     done(std::move(s).error());
     return;
   }
-  Act(reference, version, Caller::Staff(user),
+  Act(
+      reference, version, Caller::Staff(user),
       [a = std::move(a), assessor = user.id](Context& ctx) -> Status {
         domain::Case& c = ctx.value;
         domain::CaseHandling& h = c.handling;
@@ -291,7 +293,10 @@ void HandleCase::Assess(std::string_view reference, std::int64_t version,
         if (a.category) c.category = *a.category;
         if (a.subcategory) c.subcategory = a.subcategory;
         if (a.priority) h.priority = *a.priority;
-        if (a.department) h.department = a.department;
+        if (a.department && a.department != h.department) {
+          h.department = a.department;
+          h.assignee_id.reset();
+        }
         if (a.concerns_department) h.concerns_department = a.concerns_department;
         h.assessed_by = assessor;
         h.resolution_due_at = ProvisionalDue(c);
@@ -319,8 +324,8 @@ void HandleCase::Assign(std::string_view reference, std::int64_t version,
     return;
   }
   std::optional<std::string> assignee_department;
-  if (Status s = CheckStaffReferences(store_, a.department, {}, a.assignee_id,
-                                      &assignee_department);
+  if (Status s =
+          CheckStaffReferences(store_, a.department, {}, a.assignee_id, &assignee_department);
       !s.ok()) {
     done(std::move(s).error());
     return;
@@ -330,11 +335,16 @@ void HandleCase::Assign(std::string_view reference, std::int64_t version,
     done(Invalid({{"assignee_id", MessageId::kUnknownUser, std::to_string(*a.assignee_id)}}));
     return;
   }
-  Act(reference, version, Caller::Staff(user),
+  Act(
+      reference, version, Caller::Staff(user),
       [a, assignee_department](Context& ctx) -> Status {
         domain::CaseHandling& h = ctx.value.handling;
         if (Status s = RequireOpen(ctx.value); !s.ok()) return s;
-        if (a.department) h.department = a.department;
+        if (a.department && a.department != h.department) {
+          // Whoever handled it in the old department can no longer see it.
+          h.department = a.department;
+          h.assignee_id.reset();
+        }
         if (a.assignee_id) {
           if (assignee_department != h.department) {
             return Invalid(
@@ -359,7 +369,8 @@ void HandleCase::AddNote(std::string_view reference, std::int64_t version,
     done(std::move(s).error());
     return;
   }
-  Act(reference, version, Caller::Staff(user),
+  Act(
+      reference, version, Caller::Staff(user),
       [text = std::move(text)](Context& ctx) -> Status {
         if (domain::IsTerminal(ctx.value.status)) return RequireOpen(ctx.value);
         ctx.events.push_back(
@@ -375,7 +386,8 @@ void HandleCase::Reply(std::string_view reference, std::int64_t version,
     done(std::move(s).error());
     return;
   }
-  Act(reference, version, Caller::Staff(user),
+  Act(
+      reference, version, Caller::Staff(user),
       [text = std::move(text)](Context& ctx) -> Status {
         if (domain::IsTerminal(ctx.value.status)) return RequireOpen(ctx.value);
         if (Status s = StartWorkIfAssessed(ctx); !s.ok()) return s;
@@ -393,7 +405,8 @@ void HandleCase::RequestInformation(std::string_view reference, std::int64_t ver
     done(std::move(s).error());
     return;
   }
-  Act(reference, version, Caller::Staff(user),
+  Act(
+      reference, version, Caller::Staff(user),
       [text = std::move(text)](Context& ctx) -> Status {
         if (Status s = StartWorkIfAssessed(ctx); !s.ok()) return s;
         CaseEvent event = Event(ctx, "information_requested", CaseEvent::Visibility::kPublic,
@@ -412,7 +425,8 @@ void HandleCase::RecordFindings(std::string_view reference, std::int64_t version
     done(std::move(s).error());
     return;
   }
-  Act(reference, version, Caller::Staff(user),
+  Act(
+      reference, version, Caller::Staff(user),
       [findings = std::move(findings)](Context& ctx) -> Status {
         if (Status s = StartWorkIfAssessed(ctx); !s.ok()) return s;
         if (ctx.value.status != CaseStatus::kInProgress) return NotWhile(ctx.value.status);
@@ -429,8 +443,7 @@ void HandleCase::RecordFindings(std::string_view reference, std::int64_t version
 }
 
 void HandleCase::Resolve(std::string_view reference, std::int64_t version,
-                         const domain::StaffUser& user, DecisionRecord decision,
-                         Done done) const {
+                         const domain::StaffUser& user, DecisionRecord decision, Done done) const {
   if (Status s = CheckText(decision.decision, "decision"); !s.ok()) {
     done(std::move(s).error());
     return;
@@ -439,7 +452,8 @@ void HandleCase::Resolve(std::string_view reference, std::int64_t version,
     done(Invalid({{"remedies", MessageId::kRequired, {}}}));
     return;
   }
-  Act(reference, version, Caller::Staff(user),
+  Act(
+      reference, version, Caller::Staff(user),
       [decision = std::move(decision)](Context& ctx) -> Status {
         domain::Case& c = ctx.value;
         if (c.kind == domain::CaseKind::kComplaint && !c.handling.outcome &&
@@ -470,7 +484,8 @@ void HandleCase::Close(std::string_view reference, std::int64_t version,
       return;
     }
   }
-  Act(reference, version, Caller::Staff(user),
+  Act(
+      reference, version, Caller::Staff(user),
       [note = std::move(note)](Context& ctx) -> Status {
         CaseEvent event = Event(ctx, "closed", CaseEvent::Visibility::kPublic,
                                 note && !note->empty() ? TextData("note", *note) : std::string());
@@ -482,8 +497,7 @@ void HandleCase::Close(std::string_view reference, std::int64_t version,
 }
 
 void HandleCase::Merge(std::string_view reference, std::int64_t version,
-                       const domain::StaffUser& user, std::string_view into_text,
-                       Done done) const {
+                       const domain::StaffUser& user, std::string_view into_text, Done done) const {
   const auto into = domain::ParseReference(into_text);
   if (!into) {
     done(Invalid({{"into", MessageId::kMalformedReference, {}}}));
@@ -494,7 +508,8 @@ void HandleCase::Merge(std::string_view reference, std::int64_t version,
     done(Error::Of(ErrorCode::kConflict, MessageId::kCannotMergeIntoItself));
     return;
   }
-  Act(reference, version, Caller::Staff(user),
+  Act(
+      reference, version, Caller::Staff(user),
       [into = *into, user](Context& ctx) -> Status {
         auto target = ctx.tx.FindCase(into);
         if (!target) return std::move(target).error();
@@ -502,7 +517,7 @@ void HandleCase::Merge(std::string_view reference, std::int64_t version,
           return Invalid({{"into", MessageId::kCaseNotFound, {}}});
         }
         domain::Case& other = (*target)->value;
-        if (domain::IsTerminal(other.status)) {
+        if (domain::IsTerminal(other.status) || other.status == CaseStatus::kResolved) {
           Error e = Error::Of(ErrorCode::kConflict, MessageId::kMergeTargetClosed);
           e.message_param = std::string(domain::NameOf(other.status));
           return e;
@@ -535,7 +550,8 @@ void HandleCase::AnswerInformationRequest(std::string_view reference, std::strin
     done(std::move(s).error());
     return;
   }
-  Act(reference, version, Caller::Beneficiary(std::move(access_code)),
+  Act(
+      reference, version, Caller::Beneficiary(std::move(access_code)),
       [text = std::move(text)](Context& ctx) -> Status {
         CaseEvent event = Event(ctx, "information_provided", CaseEvent::Visibility::kPublic,
                                 TextData("text", text));
@@ -548,7 +564,8 @@ void HandleCase::AnswerInformationRequest(std::string_view reference, std::strin
 
 void HandleCase::Accept(std::string_view reference, std::string access_code,
                         std::optional<std::int64_t> version, Done done) const {
-  Act(reference, version, Caller::Beneficiary(std::move(access_code)),
+  Act(
+      reference, version, Caller::Beneficiary(std::move(access_code)),
       [](Context& ctx) -> Status {
         CaseEvent event = Event(ctx, "accepted", CaseEvent::Visibility::kPublic);
         if (Status s = Transition(ctx, CaseAction::kAccept, event); !s.ok()) return s;
@@ -559,13 +576,13 @@ void HandleCase::Accept(std::string_view reference, std::string access_code,
 }
 
 void HandleCase::Appeal(std::string_view reference, std::string access_code,
-                        std::optional<std::int64_t> version, std::string reason,
-                        Done done) const {
+                        std::optional<std::int64_t> version, std::string reason, Done done) const {
   if (Status s = CheckText(reason, "reason"); !s.ok()) {
     done(std::move(s).error());
     return;
   }
-  Act(reference, version, Caller::Beneficiary(std::move(access_code)),
+  Act(
+      reference, version, Caller::Beneficiary(std::move(access_code)),
       [reason = std::move(reason)](Context& ctx) -> Status {
         domain::JsonWriter data;
         data.Add("reason", std::string_view(reason))
@@ -591,7 +608,8 @@ void HandleCase::Withdraw(std::string_view reference, std::string access_code,
       return;
     }
   }
-  Act(reference, version, Caller::Beneficiary(std::move(access_code)),
+  Act(
+      reference, version, Caller::Beneficiary(std::move(access_code)),
       [reason = std::move(reason)](Context& ctx) -> Status {
         CaseEvent event =
             Event(ctx, "withdrawn", CaseEvent::Visibility::kPublic,

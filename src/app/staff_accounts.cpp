@@ -97,15 +97,24 @@ void StaffAccounts::SignIn(std::string_view email_in, std::string_view password,
   const domain::Actor actor{domain::Actor::Kind::kStaff, std::to_string(user.id)};
   const std::string subject = "user:" + std::to_string(user.id);
   if (!correct) {
-    user.failed_logins += 1;
-    const bool lock = user.failed_logins >= settings_.max_failures;
-    if (lock) {
-      user.locked_until = now + settings_.lockout;
-      user.failed_logins = 0;
-    }
+    const int max_failures = settings_.max_failures;
+    const auto lockout = settings_.lockout;
     store_.Write(
-        [user, now, actor, subject, lock](WriteTransaction& tx) -> Status {
-          if (Status s = tx.UpdateUser(user); !s.ok()) return s;
+        [user_id = user.id, now, actor, subject, max_failures,
+         lockout](WriteTransaction& tx) -> Status {
+          // Counted on the row as it is now, so an admin's change made meanwhile (a
+          // deactivation, an unlock) is kept, and concurrent failures all count.
+          auto fresh = tx.FindUser(user_id);
+          if (!fresh) return std::move(fresh).error();
+          if (!*fresh) return WrongCredentials();
+          domain::StaffUser current = **fresh;
+          current.failed_logins += 1;
+          const bool lock = current.failed_logins >= max_failures;
+          if (lock) {
+            current.locked_until = now + lockout;
+            current.failed_logins = 0;
+          }
+          if (Status s = tx.UpdateUser(current); !s.ok()) return s;
           domain::JsonWriter detail;
           detail.Add("locked", lock);
           return Audit(tx, now, actor, lock ? "auth.locked" : "auth.failed", subject,
@@ -131,12 +140,21 @@ void StaffAccounts::SignIn(std::string_view email_in, std::string_view password,
   session.user_id = user.id;
   session.created_at = now;
   session.expires_at = signed_in->expires_at;
-  user.failed_logins = 0;
-  user.locked_until.reset();
   signed_in->user = user;
   store_.Write(
-      [user, session, now, actor, subject](WriteTransaction& tx) -> Status {
-        if (Status s = tx.UpdateUser(user); !s.ok()) return s;
+      [user_id = user.id, session, now, actor, subject, signed_in](WriteTransaction& tx) -> Status {
+        auto fresh = tx.FindUser(user_id);
+        if (!fresh) return std::move(fresh).error();
+        // Deactivated or locked since the password was checked: no session.
+        if (!*fresh || !(*fresh)->active ||
+            ((*fresh)->locked_until && now < *(*fresh)->locked_until)) {
+          return WrongCredentials();
+        }
+        domain::StaffUser current = **fresh;
+        current.failed_logins = 0;
+        current.locked_until.reset();
+        signed_in->user = current;
+        if (Status s = tx.UpdateUser(current); !s.ok()) return s;
         if (Status s = tx.InsertSession(session); !s.ok()) return s;
         return Audit(tx, now, actor, "auth.signed_in", subject, {});
       },

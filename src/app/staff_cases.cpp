@@ -33,6 +33,10 @@ StaffCases::StaffCases(Store& store, const Clock& clock, const AccessCodeHasher&
 
 CaseQuery::Scope StaffCases::ScopeFor(const domain::StaffUser& user) {
   CaseQuery::Scope scope;
+  if (!user.active) {
+    scope.department = "";  // as MaySeeCase: an inactive user sees nothing
+    return scope;
+  }
   switch (user.role) {
     case domain::Role::kAgent:
       scope.agent_id = user.id;
@@ -190,11 +194,16 @@ domain::Result<CaseFiles> StaffCases::Files(std::string_view reference_text,
 
 void StaffCases::Attach(std::string_view reference_text,
                         const std::optional<domain::StaffUser>& staff, std::string access_code,
-                        std::vector<Attachment> files,
-                        Done<std::vector<Attachment>> done) const {
+                        std::vector<Attachment> files, Done<std::vector<Attachment>> done) const {
   const auto reference = domain::ParseReference(reference_text);
   if (!reference) {
     done(Error::Of(ErrorCode::kMalformedReference, MessageId::kMalformedReference));
+    return;
+  }
+  if (files.empty()) {
+    Error e = Error::Of(ErrorCode::kInvalidInput, MessageId::kValidationFailed);
+    e.fields.push_back({"files", MessageId::kRequired, {}});
+    done(std::move(e));
     return;
   }
   const auto code = staff ? std::nullopt : domain::NormalizeAccessCode(access_code);

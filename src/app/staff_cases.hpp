@@ -57,8 +57,8 @@ class StaffCases {
               Done<std::vector<Attachment>> done) const;
 
   // Records that user downloaded a file of the case (files may hold personal data).
-  void RecordFileRead(const domain::Case& c, const Attachment& file,
-                      const domain::StaffUser& user, std::function<void(domain::Status)> done) const;
+  void RecordFileRead(const domain::Case& c, const Attachment& file, const domain::StaffUser& user,
+                      std::function<void(domain::Status)> done) const;
 
   // The need-to-know scope of a role, as a query narrows a queue.
   static CaseQuery::Scope ScopeFor(const domain::StaffUser& user);

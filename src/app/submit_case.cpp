@@ -18,16 +18,16 @@ SubmitCase::SubmitCase(Settings settings, Store& store, const Clock& clock, Rand
       hasher_(hasher),
       categories_(std::move(categories)) {}
 
-void SubmitCase::Submit(const domain::IntakeForm& form, const domain::Actor& recorded_by,
-                        Done done, std::vector<Attachment> files) const {
+void SubmitCase::Submit(const domain::IntakeForm& form, const domain::Actor& recorded_by, Done done,
+                        std::vector<Attachment> files) const {
   Record(domain::ValidateIntake(form, *categories_, settings_.rules), recorded_by, std::nullopt,
          std::move(done), std::move(files));
 }
 
 void SubmitCase::SubmitForBeneficiary(const domain::IntakeForm& form,
                                       const domain::StaffUser& agent,
-                                      std::optional<domain::Instant> received_at,
-                                      Done done, std::vector<Attachment> files) const {
+                                      std::optional<domain::Instant> received_at, Done done,
+                                      std::vector<Attachment> files) const {
   auto validated = domain::ValidateIntake(form, *categories_, settings_.staff_rules);
   if (validated && received_at && *received_at > clock_.Now() + std::chrono::minutes(1)) {
     domain::Error e =
@@ -105,9 +105,8 @@ void SubmitCase::Record(domain::Result<domain::Case> validated, const domain::Ac
               .Add("media_type", std::string_view(a.media_type))
               .Add("size", a.size)
               .Add("sha256", std::string_view(a.sha256));
-          if (Status s = Audit(tx, stored.recorded_at, stored.recorded_by,
-                               "case.attachment_added", stored.reference.ToString(),
-                               data.Finish());
+          if (Status s = Audit(tx, stored.recorded_at, stored.recorded_by, "case.attachment_added",
+                               stored.reference.ToString(), data.Finish());
               !s.ok()) {
             return s;
           }

@@ -21,8 +21,8 @@
 namespace shakwa::app {
 
 struct Receipt {
-  domain::Case recorded;    // as stored, with its reference
-  std::string access_code;  // formatted for people; shown this once and never again
+  domain::Case recorded;                // as stored, with its reference
+  std::string access_code;              // formatted for people; shown this once and never again
   std::vector<Attachment> attachments;  // as stored, with their ids
 };
 

@@ -20,11 +20,11 @@ struct AuditEntry {
   std::int64_t sequence = 0;  // 1, 2, 3 …; assigned by the store
   Instant at{};
   Actor actor;
-  std::string action;       // "case.received", "case.assess", "pii.read", "user.created", …
-  std::string subject;      // what it is about: a case reference, "user:12", "department:it"
-  std::string detail;       // canonical JSON of what changed (old -> new); never secrets
-  Sha256 previous_hash{};   // the previous record's hash (zeros for the first)
-  Sha256 hash{};            // SHA-256(previous_hash || CanonicalAuditContent(entry))
+  std::string action;      // "case.received", "case.assess", "pii.read", "user.created", …
+  std::string subject;     // what it is about: a case reference, "user:12", "department:it"
+  std::string detail;      // canonical JSON of what changed (old -> new); never secrets
+  Sha256 previous_hash{};  // the previous record's hash (zeros for the first)
+  Sha256 hash{};           // SHA-256(previous_hash || CanonicalAuditContent(entry))
 };
 
 // The bytes that are hashed: every field but the hashes, each length-prefixed, so no two
@@ -33,9 +33,9 @@ std::string CanonicalAuditContent(const AuditEntry& entry);
 
 // The result of checking a chain.
 struct AuditVerification {
-  std::int64_t records = 0;                    // how many were checked
-  std::optional<std::int64_t> first_bad;      // the sequence of the first record that fails
-  std::string problem;                         // what is wrong with it, for people
+  std::int64_t records = 0;               // how many were checked
+  std::optional<std::int64_t> first_bad;  // the sequence of the first record that fails
+  std::string problem;                    // what is wrong with it, for people
   bool ok() const { return !first_bad.has_value(); }
 };
 

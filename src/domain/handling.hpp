@@ -43,8 +43,8 @@ struct CaseHandling {
   bool immediate_action_needed = false;
   std::optional<std::string> immediate_action_taken;
   Priority priority = Priority::kNormal;
-  std::optional<std::string> department;      // the department handling it
-  std::optional<std::int64_t> assignee_id;     // the member of staff handling it
+  std::optional<std::string> department;    // the department handling it
+  std::optional<std::int64_t> assignee_id;  // the member of staff handling it
   std::optional<std::int64_t> assessed_by;
   // The department whose staff the complaint is about (staff conduct): its members never see
   // who complained.

@@ -18,7 +18,9 @@ namespace shakwa::domain {
 class JsonWriter {
  public:
   JsonWriter& Add(std::string_view key, std::string_view value);
-  JsonWriter& Add(std::string_view key, const char* value) { return Add(key, std::string_view(value)); }
+  JsonWriter& Add(std::string_view key, const char* value) {
+    return Add(key, std::string_view(value));
+  }
   JsonWriter& Add(std::string_view key, std::int64_t value);
   JsonWriter& Add(std::string_view key, bool value);
   // Skipped when value is empty.

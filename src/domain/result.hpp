@@ -34,8 +34,8 @@ enum class ErrorCode {
   kMethodNotAllowed,
   kConflict,         // a stale version, a forbidden lifecycle transition, a duplicate
   kTooManyRequests,  // too many failed attempts; try again later
-  kUnavailable,  // storage cannot take the request now; safe to retry
-  kInternal,     // a bug; logged with the request id
+  kUnavailable,      // storage cannot take the request now; safe to retry
+  kInternal,         // a bug; logged with the request id
 };
 
 // One failing field of an input, by its JSON path ("beneficiary.email").

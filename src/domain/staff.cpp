@@ -53,11 +53,11 @@ bool RoleNeedsDepartment(Role role) {
 
 Status ValidateDepartment(const Department& d) {
   std::vector<FieldError> fields;
-  const bool code_ok =
-      d.code.size() >= 2 && d.code.size() <= 32 && d.code.front() >= 'a' &&
-      d.code.front() <= 'z' && std::all_of(d.code.begin(), d.code.end(), [](char c) {
-        return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '_';
-      });
+  const bool code_ok = d.code.size() >= 2 && d.code.size() <= 32 && d.code.front() >= 'a' &&
+                       d.code.front() <= 'z' &&
+                       std::all_of(d.code.begin(), d.code.end(), [](char c) {
+                         return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '_';
+                       });
   if (!code_ok) fields.push_back({"code", MessageId::kInvalidDepartmentCode, {}});
   for (const auto& [path, value] : {std::pair{"name_ar", &d.name_ar}, {"name_en", &d.name_en}}) {
     if (Trim(*value).empty()) {
@@ -90,7 +90,10 @@ Status ValidateNewUser(const StaffUser& user) {
 }
 
 Status ValidatePassword(std::string_view password, std::string_view email) {
-  if (CountCodePoints(password) < kMinPasswordChars || !IsValidUtf8(password)) {
+  if (!IsValidUtf8(password) || HasControlCharacters(password, false)) {
+    return Invalid({{"password", MessageId::kControlCharacters, {}}});
+  }
+  if (CountCodePoints(password) < kMinPasswordChars) {
     return Invalid({{"password", MessageId::kPasswordTooShort, std::to_string(kMinPasswordChars)}});
   }
   if (password.size() > kMaxPasswordBytes) {

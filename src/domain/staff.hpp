@@ -34,8 +34,8 @@ struct StaffUser {
   Role role = Role::kAgent;
   std::optional<std::string> department;  // required for handlers and supervisors
   bool active = true;
-  int failed_logins = 0;                 // consecutive failures since the last success
-  std::optional<Instant> locked_until;   // sign-in refused until then
+  int failed_logins = 0;                // consecutive failures since the last success
+  std::optional<Instant> locked_until;  // sign-in refused until then
   Instant created_at{};
 };
 

@@ -83,4 +83,54 @@ std::vector<DemoCase> SeedDemoCases(app::Store& store, const app::SubmitCase& su
   return out;
 }
 
+std::vector<DemoUser> SeedDemoStaff(app::StaffAccounts& accounts, app::RandomSource& random) {
+  auto users = accounts.Users();
+  if (!users || !users->empty()) return {};
+  const domain::Actor demo{domain::Actor::Kind::kSystem, "demo"};
+  for (const domain::Department& d :
+       {domain::Department{"procurement", "إدارة المشتريات", "Procurement", true},
+        domain::Department{"finance", "الإدارة المالية", "Finance", true}}) {
+    std::promise<domain::Status> added;
+    accounts.AddDepartment(d, demo, [&added](domain::Status s) { added.set_value(s); });
+    if (!added.get_future().get().ok()) return {};
+  }
+  struct Want {
+    const char* email;
+    const char* name;
+    domain::Role role;
+    std::optional<std::string> department;
+  };
+  const Want wants[] = {
+      {"agent@demo.shakwa", "نورة العتيبي", domain::Role::kAgent, std::nullopt},
+      {"handler@demo.shakwa", "Omar Al-Harbi", domain::Role::kHandler, "finance"},
+      {"supervisor@demo.shakwa", "سارة القحطاني", domain::Role::kSupervisor, "finance"},
+      {"qa@demo.shakwa", "Huda Al-Dosari", domain::Role::kQaReviewer, std::nullopt},
+      {"manager@demo.shakwa", "خالد الشهري", domain::Role::kManager, std::nullopt},
+      {"admin@demo.shakwa", "Admin", domain::Role::kAdmin, std::nullopt},
+      {"auditor@demo.shakwa", "المدقق", domain::Role::kAuditor, std::nullopt},
+  };
+  std::vector<DemoUser> out;
+  for (const Want& want : wants) {
+    // 12 letters and 4 digits from the generator: strong enough, and easy to type.
+    std::array<std::uint8_t, 16> bytes{};
+    random.Fill(bytes);
+    std::string password;
+    for (std::size_t i = 0; i < bytes.size(); ++i) {
+      password +=
+          i < 12 ? static_cast<char>('a' + bytes[i] % 26) : static_cast<char>('0' + bytes[i] % 10);
+    }
+    domain::StaffUser user;
+    user.email = want.email;
+    user.name = want.name;
+    user.role = want.role;
+    user.department = want.department;
+    std::promise<domain::Result<std::int64_t>> added;
+    accounts.AddUser(user, password, demo,
+                     [&added](domain::Result<std::int64_t> id) { added.set_value(std::move(id)); });
+    if (!added.get_future().get()) return out;
+    out.push_back(DemoUser{want.email, std::string(domain::NameOf(want.role)), password});
+  }
+  return out;
+}
+
 }  // namespace shakwa::main

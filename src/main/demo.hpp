@@ -6,6 +6,7 @@
 #include <vector>
 
 #include "app/ports/store.hpp"
+#include "app/staff_accounts.hpp"
 #include "app/submit_case.hpp"
 
 namespace shakwa::main {
@@ -18,5 +19,15 @@ struct DemoCase {
 
 // The cases recorded (none if the database already held cases).
 std::vector<DemoCase> SeedDemoCases(app::Store& store, const app::SubmitCase& submit_case);
+
+struct DemoUser {
+  std::string email;
+  std::string role;
+  std::string password;  // random; shown once on the terminal, never logged
+};
+
+// Two departments and one user of every role, each with a fresh random password (none if the
+// database already held users).
+std::vector<DemoUser> SeedDemoStaff(app::StaffAccounts& accounts, app::RandomSource& random);
 
 }  // namespace shakwa::main

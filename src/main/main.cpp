@@ -12,12 +12,11 @@
 #include <thread>
 
 #include "app/handle_case.hpp"
-#include "attachments/policy.hpp"
 #include "app/staff_accounts.hpp"
 #include "app/staff_cases.hpp"
 #include "app/submit_case.hpp"
 #include "app/view_case.hpp"
-
+#include "attachments/policy.hpp"
 #include "crypto/sodium.hpp"
 #include "http/api/routes.hpp"
 #include "http/server.hpp"
@@ -32,7 +31,6 @@ namespace {
 namespace json = boost::json;
 
 constexpr std::string_view kVersion = "0.1.0";
-
 
 // Logs are JSON lines on standard output, one object per event, for the operator's collector.
 std::shared_ptr<spdlog::logger> MakeLogger(const Settings& settings) {
@@ -157,17 +155,19 @@ int Serve(const SettingsSources& sources, bool demo) {
   for (const auto& term : domain::TermsOf<domain::Channel>()) {
     staff_rules.channels.push_back(term.value);
   }
-  app::SubmitCase submit_case(
-      app::SubmitCase::Settings{domain::IntakeRules{}, staff_rules,
-                                settings.reference.sequence_digits},
-      **store, clock, random, hasher, catalogue);
+  app::SubmitCase submit_case(app::SubmitCase::Settings{domain::IntakeRules{}, staff_rules,
+                                                        settings.reference.sequence_digits},
+                              **store, clock, random, hasher, catalogue);
   app::ViewCaseAsBeneficiary view_case(**store, hasher);
-  app::StaffAccounts accounts(AccountSettings(settings), **store, clock, random, passwords,
-                              tokens);
+  app::StaffAccounts accounts(AccountSettings(settings), **store, clock, random, passwords, tokens);
   app::HandleCase handle_case(**store, clock, hasher, catalogue);
   app::StaffCases staff_cases(**store, clock, hasher);
 
   if (demo) {
+    for (const auto& user : SeedDemoStaff(accounts, random)) {
+      std::cerr << "demo user " << user.email << "  (" << user.role << ")  password "
+                << user.password << "\n";
+    }
     // Access codes are secrets and never go to the log; demo ones are shown on the terminal.
     for (const auto& line : SeedDemoCases(**store, submit_case)) {
       std::cerr << "demo case " << line.reference << "  access code " << line.access_code << "  "
@@ -192,8 +192,8 @@ int Serve(const SettingsSources& sources, bool demo) {
   attachments::AttachmentPolicy policy(limits, detector, *scanner, file_store);
 
   http::Router router;
-  http::api::Dependencies deps{submit_case, view_case, **store, accounts, handle_case,
-                               staff_cases, clock};
+  http::api::Dependencies deps{submit_case, view_case,   **store, accounts,
+                               handle_case, staff_cases, clock};
   deps.attachment_policy = &policy;
   deps.file_store = &file_store;
   deps.secure_cookies = settings.security.secure_cookies;
@@ -305,8 +305,9 @@ int main(int argc, char** argv) {
   add_common(user_add);
   user_add->add_option("email", user_args.email, "e-mail address, the sign-in name")->required();
   user_add->add_option("--name", user_args.name, "full name")->required();
-  user_add->add_option("--role", user_args.role,
-                       "agent, handler, supervisor, qa_reviewer, manager, admin or auditor")
+  user_add
+      ->add_option("--role", user_args.role,
+                   "agent, handler, supervisor, qa_reviewer, manager, admin or auditor")
       ->required();
   user_add->add_option("--department", user_department, "department code (handlers, supervisors)");
   user_add->add_flag("--password-stdin", password_stdin, "read the password from standard input")

@@ -36,7 +36,7 @@ struct Settings {
     std::filesystem::path key_file;  // empty: <data_dir>/shakwa.key, created on first start
     bool secure_cookies = false;     // mark the session cookie Secure (behind HTTPS)
     int session_hours = 12;
-    int max_failed_logins = 5;       // wrong passwords in a row before a lock-out
+    int max_failed_logins = 5;  // wrong passwords in a row before a lock-out
     int lockout_minutes = 15;
   } security;
   struct Attachments {

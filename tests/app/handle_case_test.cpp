@@ -562,7 +562,7 @@ TEST_F(HandleCaseTest, AssignRefusesADecidedOrFinishedCase) {
 
 // Moving a case to another department leaves the person it was assigned to in the old one, who
 // can no longer see it. Disabled until Assign clears (or checks) the assignee (see the report).
-TEST_F(HandleCaseTest, DISABLED_MovingACaseToAnotherDepartmentDoesNotKeepAnAssigneeFromTheOld) {
+TEST_F(HandleCaseTest, MovingACaseToAnotherDepartmentDoesNotKeepAnAssigneeFromTheOld) {
   const Submitted s = Submit();
   const std::int64_t v = ToInProgress(s);  // assigned to handler_ of procurement
   const auto r = Assign(s.reference, v, supervisor_, Assignment{"finance", std::nullopt});
@@ -776,7 +776,7 @@ TEST_F(HandleCaseTest, ClosingAResolvedCase) {
 
 // A blank optional note passes CheckText untrimmed and is recorded as a note of spaces.
 // Disabled until CheckText trims optional text too (see the report).
-TEST_F(HandleCaseTest, DISABLED_ABlankClosingNoteOrWithdrawalReasonIsNone) {
+TEST_F(HandleCaseTest, ABlankClosingNoteOrWithdrawalReasonIsNone) {
   const Submitted s = Submit();
   ASSERT_TRUE(Close(s.reference, ToResolved(s), handler_, "   ").has_value());
   EXPECT_EQ(Timeline(s.reference).back().data, "");

@@ -459,7 +459,7 @@ TEST_F(AuthorizationTest, TheDepartmentAComplaintIsAboutNeverSeesWhoMadeIt) {
   const Reply reply =
       Send(bhttp::verb::get, "/api/v1/cases/" + reference, {}, Bearer(Token(Role::kHandler)));
   ASSERT_EQ(reply.status, 200u) << reply.body;
-  const json::object& beneficiary = reply.Json().at("beneficiary").as_object();
+  const json::object beneficiary = reply.Json().at("beneficiary").as_object();
   EXPECT_EQ(beneficiary.at("withheld"), true);
   EXPECT_FALSE(beneficiary.contains("name"));
   EXPECT_EQ(reply.body.find("علي"), std::string::npos);
@@ -471,7 +471,7 @@ TEST_F(AuthorizationTest, ListsMaskContactDataAndFullReadsAreOnTheRecord) {
   const std::string manager = Token(Role::kManager);
   const Reply queue = Send(bhttp::verb::get, "/api/v1/cases", {}, Bearer(manager));
   ASSERT_EQ(queue.status, 200u) << queue.body;
-  const json::value& row = queue.Json().at("items").at(0);
+  const json::value row = queue.Json().at("items").at(0);
   EXPECT_EQ(row.at("beneficiary").at("masked"), true);
   EXPECT_EQ(queue.body.find("+966551234567"), std::string::npos);
   EXPECT_EQ(queue.body.find("1012345678"), std::string::npos);
@@ -485,7 +485,8 @@ TEST_F(AuthorizationTest, ListsMaskContactDataAndFullReadsAreOnTheRecord) {
       Send(bhttp::verb::get, "/api/v1/audit?limit=1000", {}, Bearer(Token(Role::kAuditor)));
   ASSERT_EQ(trail.status, 200u) << trail.body;
   int reads = 0;
-  for (const auto& entry : trail.Json().at("items").as_array()) {
+  const json::value entries = trail.Json();
+  for (const auto& entry : entries.at("items").as_array()) {
     if (entry.at("action") == "pii.read" && entry.at("subject") == reference.c_str()) {
       EXPECT_EQ(entry.at("actor").at("id"), std::to_string(users_.at(Role::kAgent)).c_str());
       ++reads;

@@ -120,6 +120,8 @@ class WriteTransaction {
   virtual domain::Status InsertDepartment(const domain::Department& department) = 0;
   virtual domain::Result<std::int64_t> InsertUser(const domain::StaffUser& user,
                                                   const std::string& password_hash) = 0;
+  // The user as this transaction sees it, for read-modify-write (sign-in counting).
+  virtual domain::Result<std::optional<domain::StaffUser>> FindUser(std::int64_t id) = 0;
   // Updates role, department, active, failed_logins and locked_until of user.id.
   virtual domain::Status UpdateUser(const domain::StaffUser& user) = 0;
   virtual domain::Status InsertSession(const domain::Session& session) = 0;

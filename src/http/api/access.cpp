@@ -26,49 +26,84 @@ const std::vector<Endpoint>& Table() {
       {Method::kPost, "/api/v1/auth/login", {true, false, {}}, "staff sign-in"},
       {Method::kPost, "/api/v1/auth/logout", {false, false, kAllStaff}, "staff sign-out"},
       {Method::kGet, "/api/v1/auth/me", {false, false, kAllStaff}, "the signed-in user"},
-      {Method::kPost, "/api/v1/cases", {true, false, {R::kAgent}},
+      {Method::kPost,
+       "/api/v1/cases",
+       {true, false, {R::kAgent}},
        "submit a case (agents: on a beneficiary's behalf)"},
       {Method::kGet, "/api/v1/cases", {false, false, kCaseReaders}, "staff queues"},
       {Method::kGet, "/api/v1/cases/{reference}", {false, true, kCaseReaders}, "read a case"},
-      {Method::kPost, "/api/v1/cases/{reference}/assess", {false, false, {R::kAgent, R::kSupervisor}},
+      {Method::kPost,
+       "/api/v1/cases/{reference}/assess",
+       {false, false, {R::kAgent, R::kSupervisor}},
        "initial assessment, reclassification or rejection"},
-      {Method::kPost, "/api/v1/cases/{reference}/assign", {false, false, {R::kAgent, R::kSupervisor}},
+      {Method::kPost,
+       "/api/v1/cases/{reference}/assign",
+       {false, false, {R::kAgent, R::kSupervisor}},
        "route to a department or a person"},
-      {Method::kPost, "/api/v1/cases/{reference}/notes",
-       {false, false, {R::kAgent, R::kHandler, R::kSupervisor}}, "internal note"},
-      {Method::kPost, "/api/v1/cases/{reference}/replies",
-       {false, false, {R::kAgent, R::kHandler, R::kSupervisor}}, "public reply"},
-      {Method::kPost, "/api/v1/cases/{reference}/request-info",
+      {Method::kPost,
+       "/api/v1/cases/{reference}/notes",
+       {false, false, {R::kAgent, R::kHandler, R::kSupervisor}},
+       "internal note"},
+      {Method::kPost,
+       "/api/v1/cases/{reference}/replies",
+       {false, false, {R::kAgent, R::kHandler, R::kSupervisor}},
+       "public reply"},
+      {Method::kPost,
+       "/api/v1/cases/{reference}/request-info",
        {false, false, {R::kAgent, R::kHandler, R::kSupervisor}},
        "ask the beneficiary for information"},
-      {Method::kPost, "/api/v1/cases/{reference}/findings",
-       {false, false, {R::kHandler, R::kSupervisor}}, "root cause and outcome"},
-      {Method::kPost, "/api/v1/cases/{reference}/resolve", {false, false, {R::kSupervisor}},
+      {Method::kPost,
+       "/api/v1/cases/{reference}/findings",
+       {false, false, {R::kHandler, R::kSupervisor}},
+       "root cause and outcome"},
+      {Method::kPost,
+       "/api/v1/cases/{reference}/resolve",
+       {false, false, {R::kSupervisor}},
        "decision and remedy"},
-      {Method::kPost, "/api/v1/cases/{reference}/close", {false, false, {R::kSupervisor}},
+      {Method::kPost,
+       "/api/v1/cases/{reference}/close",
+       {false, false, {R::kSupervisor}},
        "close a decided case"},
-      {Method::kPost, "/api/v1/cases/{reference}/merge", {false, false, {R::kAgent, R::kSupervisor}},
+      {Method::kPost,
+       "/api/v1/cases/{reference}/merge",
+       {false, false, {R::kAgent, R::kSupervisor}},
        "merge a duplicate into another case"},
-      {Method::kPost, "/api/v1/cases/{reference}/beneficiary-replies", {false, true, {}},
+      {Method::kPost,
+       "/api/v1/cases/{reference}/beneficiary-replies",
+       {false, true, {}},
        "the beneficiary answers a request for information"},
-      {Method::kPost, "/api/v1/cases/{reference}/accept", {false, true, {}},
+      {Method::kPost,
+       "/api/v1/cases/{reference}/accept",
+       {false, true, {}},
        "the beneficiary accepts the decision"},
-      {Method::kPost, "/api/v1/cases/{reference}/appeal", {false, true, {}},
+      {Method::kPost,
+       "/api/v1/cases/{reference}/appeal",
+       {false, true, {}},
        "the beneficiary appeals the decision"},
-      {Method::kPost, "/api/v1/cases/{reference}/withdraw", {false, true, {}},
+      {Method::kPost,
+       "/api/v1/cases/{reference}/withdraw",
+       {false, true, {}},
        "the beneficiary withdraws the case"},
-      {Method::kPost, "/api/v1/cases/{reference}/attachments",
-       {false, true, {R::kAgent, R::kHandler, R::kSupervisor}}, "attach files"},
-      {Method::kGet, "/api/v1/cases/{reference}/attachments/{id}", {false, true, kCaseReaders},
+      {Method::kPost,
+       "/api/v1/cases/{reference}/attachments",
+       {false, true, {R::kAgent, R::kHandler, R::kSupervisor}},
+       "attach files"},
+      {Method::kGet,
+       "/api/v1/cases/{reference}/attachments/{id}",
+       {false, true, kCaseReaders},
        "download an attachment"},
       {Method::kGet, "/api/v1/departments", {false, false, kAllStaff}, "departments"},
       {Method::kPost, "/api/v1/admin/departments", {false, false, {R::kAdmin}}, "add a department"},
       {Method::kGet, "/api/v1/admin/users", {false, false, {R::kAdmin}}, "staff users"},
       {Method::kPost, "/api/v1/admin/users", {false, false, {R::kAdmin}}, "add a user"},
-      {Method::kPatch, "/api/v1/admin/users/{id}", {false, false, {R::kAdmin}},
+      {Method::kPatch,
+       "/api/v1/admin/users/{id}",
+       {false, false, {R::kAdmin}},
        "deactivate, reactivate or unlock a user"},
       {Method::kGet, "/api/v1/audit", {false, false, {R::kAuditor}}, "read the audit trail"},
-      {Method::kGet, "/api/v1/audit/verify", {false, false, {R::kAuditor}},
+      {Method::kGet,
+       "/api/v1/audit/verify",
+       {false, false, {R::kAuditor}},
        "verify the audit trail's hash chain"},
   };
   return table;
@@ -114,7 +149,8 @@ bool SameOrigin(const Request& request) {
   const std::string_view origin = request.Header("origin");
   if (origin.empty()) return true;
   const auto scheme = origin.find("://");
-  const std::string_view host = scheme == std::string_view::npos ? origin : origin.substr(scheme + 3);
+  const std::string_view host =
+      scheme == std::string_view::npos ? origin : origin.substr(scheme + 3);
   return host == request.Header("host");
 }
 
@@ -149,78 +185,76 @@ void Guard(Router& router, Method method, std::string_view pattern, const Depend
     throw std::logic_error("route " + std::string(pattern) + " is not in the access table");
   }
   const Access access = endpoint->access;
-  router.Add(method, pattern,
-             [access, &accounts, attempts, &clock, handler = std::move(handler)](
-                 const Request& request, Respond respond) {
-               auto caller = std::make_shared<Caller>();
-               bool by_cookie = false;
-               caller->token = TokenOf(request, by_cookie);
-               if (caller->token.empty()) {
-                 caller->access_code = std::string(request.Header("x-access-code"));
-                 if (!caller->access_code.empty() && access.beneficiary) {
-                   caller->principal.kind = domain::Principal::Kind::kBeneficiary;
-                   const auto reference = request.path_params.find("reference");
-                   if (attempts != nullptr && reference != request.path_params.end()) {
-                     const std::string key = reference->second;
-                     if (int wait = attempts->BlockedFor(key, clock.Now()); wait > 0) {
-                       Error e = Error::Of(ErrorCode::kTooManyRequests, MessageId::kTooManyAttempts);
-                       e.message_param = std::to_string(wait);
-                       Response refused = Problem(e, request);
-                       refused.headers.emplace_back("Retry-After", std::to_string(wait * 60));
-                       respond(std::move(refused));
-                       return;
-                     }
-                     handler(request, *caller,
-                             [caller, respond, attempts, key, &clock](Response r) {
-                               if (r.status == 404) {
-                                 attempts->RecordFailure(key, clock.Now());
-                               } else if (r.status < 400) {
-                                 attempts->RecordSuccess(key);
-                               }
-                               respond(std::move(r));
-                             });
-                     return;
-                   }
-                 } else if (access.anonymous) {
-                   caller->principal.kind = domain::Principal::Kind::kAnonymous;
-                 } else if (!caller->access_code.empty()) {
-                   respond(Refuse(ErrorCode::kForbidden, MessageId::kNotAllowedForRole, request));
-                   return;
-                 } else {
-                   respond(Refuse(ErrorCode::kUnauthenticated, MessageId::kSignInRequired, request));
-                   return;
-                 }
-                 handler(request, *caller, [caller, respond](Response r) { respond(std::move(r)); });
-                 return;
-               }
-               // A session: who it belongs to is a database read, so off the I/O thread.
-               request.blocking([&request, &accounts, access, caller, by_cookie, handler,
-                                 respond]() {
-                 try {
-                   auto user = accounts.Authenticate(caller->token);
-                   if (!user) {
-                     respond(Problem(user.error(), request));
-                     return;
-                   }
-                   if (!Admits(access, user->role)) {
-                     respond(Refuse(ErrorCode::kForbidden, MessageId::kNotAllowedForRole, request));
-                     return;
-                   }
-                   if (by_cookie && IsUnsafe(request.method) && !SameOrigin(request)) {
-                     respond(Refuse(ErrorCode::kForbidden, MessageId::kCrossSiteRequest, request));
-                     return;
-                   }
-                   caller->principal.kind = domain::Principal::Kind::kStaff;
-                   caller->principal.staff = std::move(*user);
-                   caller->principal.by_cookie = by_cookie;
-                   handler(request, *caller, [caller, respond](Response r) { respond(std::move(r)); });
-                 } catch (const std::exception& e) {
-                   respond(Problem(
-                       Error::Of(ErrorCode::kInternal, MessageId::kInternalError, e.what()),
-                       request));
-                 }
-               });
-             });
+  router.Add(
+      method, pattern,
+      [access, &accounts, attempts, &clock, handler = std::move(handler)](const Request& request,
+                                                                          Respond respond) {
+        auto caller = std::make_shared<Caller>();
+        bool by_cookie = false;
+        caller->token = TokenOf(request, by_cookie);
+        if (caller->token.empty()) {
+          caller->access_code = std::string(request.Header("x-access-code"));
+          if (!caller->access_code.empty() && access.beneficiary) {
+            caller->principal.kind = domain::Principal::Kind::kBeneficiary;
+            const auto reference = request.path_params.find("reference");
+            if (attempts != nullptr && reference != request.path_params.end()) {
+              const std::string key = reference->second;
+              if (int wait = attempts->BlockedFor(key, clock.Now()); wait > 0) {
+                Error e = Error::Of(ErrorCode::kTooManyRequests, MessageId::kTooManyAttempts);
+                e.message_param = std::to_string(wait);
+                Response refused = Problem(e, request);
+                refused.headers.emplace_back("Retry-After", std::to_string(wait * 60));
+                respond(std::move(refused));
+                return;
+              }
+              handler(request, *caller, [caller, respond, attempts, key, &clock](Response r) {
+                if (r.status == 404) {
+                  attempts->RecordFailure(key, clock.Now());
+                } else if (r.status < 400) {
+                  attempts->RecordSuccess(key);
+                }
+                respond(std::move(r));
+              });
+              return;
+            }
+          } else if (access.anonymous) {
+            caller->principal.kind = domain::Principal::Kind::kAnonymous;
+          } else if (!caller->access_code.empty()) {
+            respond(Refuse(ErrorCode::kForbidden, MessageId::kNotAllowedForRole, request));
+            return;
+          } else {
+            respond(Refuse(ErrorCode::kUnauthenticated, MessageId::kSignInRequired, request));
+            return;
+          }
+          handler(request, *caller, [caller, respond](Response r) { respond(std::move(r)); });
+          return;
+        }
+        // A session: who it belongs to is a database read, so off the I/O thread.
+        request.blocking([&request, &accounts, access, caller, by_cookie, handler, respond]() {
+          try {
+            auto user = accounts.Authenticate(caller->token);
+            if (!user) {
+              respond(Problem(user.error(), request));
+              return;
+            }
+            if (!Admits(access, user->role)) {
+              respond(Refuse(ErrorCode::kForbidden, MessageId::kNotAllowedForRole, request));
+              return;
+            }
+            if (by_cookie && IsUnsafe(request.method) && !SameOrigin(request)) {
+              respond(Refuse(ErrorCode::kForbidden, MessageId::kCrossSiteRequest, request));
+              return;
+            }
+            caller->principal.kind = domain::Principal::Kind::kStaff;
+            caller->principal.staff = std::move(*user);
+            caller->principal.by_cookie = by_cookie;
+            handler(request, *caller, [caller, respond](Response r) { respond(std::move(r)); });
+          } catch (const std::exception& e) {
+            respond(Problem(Error::Of(ErrorCode::kInternal, MessageId::kInternalError, e.what()),
+                            request));
+          }
+        });
+      });
 }
 
 }  // namespace shakwa::http::api

@@ -18,8 +18,8 @@
 #include <vector>
 
 #include "app/staff_accounts.hpp"
-#include "http/api/routes.hpp"
 #include "domain/staff.hpp"
+#include "http/api/routes.hpp"
 #include "http/router.hpp"
 
 namespace shakwa::http::api {

@@ -80,10 +80,10 @@ void Login(const Dependencies& deps, const Request& request, Respond respond) {
           if (!signed_in) {
             Response response = Problem(signed_in.error(), request);
             if (signed_in.error().code == ErrorCode::kTooManyRequests) {
-              response.headers.emplace_back("Retry-After",
-                                            std::to_string(60 * std::max(1, std::atoi(
-                                                                    signed_in.error()
-                                                                        .message_param.c_str()))));
+              response.headers.emplace_back(
+                  "Retry-After",
+                  std::to_string(60 *
+                                 std::max(1, std::atoi(signed_in.error().message_param.c_str()))));
             }
             respond(std::move(response));
             return;
@@ -105,17 +105,16 @@ void Login(const Dependencies& deps, const Request& request, Respond respond) {
 
 void Logout(const Dependencies& deps, const Request& request, const Caller& caller,
             Respond respond) {
-  deps.accounts.SignOut(caller.token, caller.principal.AsActor(),
-                        [&deps, &request, respond](domain::Status s) {
-                          if (!s.ok()) {
-                            respond(Problem(s.error(), request));
-                            return;
-                          }
-                          Response response{204, "application/json", {}, {}};
-                          response.headers.emplace_back(
-                              "Set-Cookie", SessionCookie("", 0, deps.secure_cookies));
-                          respond(std::move(response));
-                        });
+  deps.accounts.SignOut(
+      caller.token, caller.principal.AsActor(), [&deps, &request, respond](domain::Status s) {
+        if (!s.ok()) {
+          respond(Problem(s.error(), request));
+          return;
+        }
+        Response response{204, "application/json", {}, {}};
+        response.headers.emplace_back("Set-Cookie", SessionCookie("", 0, deps.secure_cookies));
+        respond(std::move(response));
+      });
 }
 
 void AddDepartment(const Dependencies& deps, const Request& request, const Caller& caller,
@@ -235,9 +234,10 @@ std::string Hex(const domain::Sha256& hash) {
 }
 
 void ReadAudit(const Dependencies& deps, const Request& request, Respond respond) {
-  const std::int64_t after = std::max<std::int64_t>(0, QueryNumber(request.query, "after").value_or(0));
-  const int limit =
-      static_cast<int>(std::clamp<std::int64_t>(QueryNumber(request.query, "limit").value_or(100), 1, 1000));
+  const std::int64_t after =
+      std::max<std::int64_t>(0, QueryNumber(request.query, "after").value_or(0));
+  const int limit = static_cast<int>(
+      std::clamp<std::int64_t>(QueryNumber(request.query, "limit").value_or(100), 1, 1000));
   Blocking(request, respond, [&deps, &request, respond, after, limit] {
     json::array items;
     std::int64_t last = after;

@@ -78,35 +78,33 @@ void Upload(const Dependencies& deps, const Request& request, const Caller& call
   }
   const bool staff = caller.principal.kind == domain::Principal::Kind::kStaff;
   const auto visibility = VisibilityOf(*parts, staff);
-  Blocking(request, respond,
-           [&deps, &request, respond, &caller, staff, visibility, files = std::move(files)] {
-             const std::string reference = request.path_params.at("reference");
-             const std::optional<domain::StaffUser> user =
-                 staff ? caller.principal.staff : std::nullopt;
-             auto existing = deps.staff_cases.Files(reference, user, caller.access_code);
-             if (!existing) {
-               respond(Problem(existing.error(), request));
-               return;
-             }
-             auto accepted =
-                 deps.attachment_policy->AcceptUploads(files, existing->attachments.size());
-             if (!accepted) {
-               respond(Problem(accepted.error(), request));
-               return;
-             }
-             deps.staff_cases.Attach(
-                 reference, user, caller.access_code, Records(*accepted, visibility),
-                 [&request, respond, reference](
-                     domain::Result<std::vector<app::Attachment>> stored) {
-                   if (!stored) {
-                     respond(Problem(stored.error(), request));
-                     return;
-                   }
-                   json::array items;
-                   for (const auto& a : *stored) items.push_back(AttachmentJson(a, reference));
-                   respond(JsonResponse(201, json::object{{"items", std::move(items)}}));
-                 });
-           });
+  Blocking(
+      request, respond,
+      [&deps, &request, respond, &caller, staff, visibility, files = std::move(files)] {
+        const std::string reference = request.path_params.at("reference");
+        const std::optional<domain::StaffUser> user = staff ? caller.principal.staff : std::nullopt;
+        auto existing = deps.staff_cases.Files(reference, user, caller.access_code);
+        if (!existing) {
+          respond(Problem(existing.error(), request));
+          return;
+        }
+        auto accepted = deps.attachment_policy->AcceptUploads(files, existing->attachments.size());
+        if (!accepted) {
+          respond(Problem(accepted.error(), request));
+          return;
+        }
+        deps.staff_cases.Attach(
+            reference, user, caller.access_code, Records(*accepted, visibility),
+            [&request, respond, reference](domain::Result<std::vector<app::Attachment>> stored) {
+              if (!stored) {
+                respond(Problem(stored.error(), request));
+                return;
+              }
+              json::array items;
+              for (const auto& a : *stored) items.push_back(AttachmentJson(a, reference));
+              respond(JsonResponse(201, json::object{{"items", std::move(items)}}));
+            });
+      });
 }
 
 void Download(const Dependencies& deps, const Request& request, const Caller& caller,
@@ -158,12 +156,10 @@ void Download(const Dependencies& deps, const Request& request, const Caller& ca
 
 }  // namespace
 
-void SubmitWithFiles(const Dependencies& deps, const Request& request,
-                     const domain::Principal& principal,
-                     std::function<void(const json::object& form,
-                                        std::vector<app::Attachment> files)>
-                         submit,
-                     Respond respond) {
+void SubmitWithFiles(
+    const Dependencies& deps, const Request& request, const domain::Principal& principal,
+    std::function<void(const json::object& form, std::vector<app::Attachment> files)> submit,
+    Respond respond) {
   if (deps.attachment_policy == nullptr) {
     respond(Problem(Error::Of(ErrorCode::kUnsupportedMediaType, MessageId::kUnsupportedMediaType),
                     request));
@@ -184,8 +180,8 @@ void SubmitWithFiles(const Dependencies& deps, const Request& request,
     return;
   }
   json::error_code ec;
-  json::value form = domain::IsValidUtf8(form_part->data) ? json::parse(form_part->data, ec)
-                                                         : json::value();
+  json::value form =
+      domain::IsValidUtf8(form_part->data) ? json::parse(form_part->data, ec) : json::value();
   if (ec || !form.is_object()) {
     respond(Problem(Error::Of(ErrorCode::kMalformedRequest, MessageId::kMalformedJson), request));
     return;

@@ -142,8 +142,8 @@ json::object StaffCaseJson(const app::StaffCaseView& view, Language language) {
       json::object{{"kind", domain::NameOf(c.recorded_by.kind)}, {"id", c.recorded_by.id}};
   out["vulnerable"] = c.vulnerable;
   out["consent_notice_shown"] = c.consent_notice_shown;
-  out["preferred_channel"] =
-      c.preferred_channel ? json::value(domain::NameOf(*c.preferred_channel)) : json::value(nullptr);
+  out["preferred_channel"] = c.preferred_channel ? json::value(domain::NameOf(*c.preferred_channel))
+                                                 : json::value(nullptr);
   out["beneficiary"] = Beneficiary(c.beneficiary, view.identity);
   json::array transactions;
   for (const auto& t : c.related_transactions) {
@@ -159,9 +159,8 @@ json::object StaffCaseJson(const app::StaffCaseView& view, Language language) {
         {"at", domain::FormatIso8601(e.at)},
         {"visibility", domain::NameOf(e.visibility)},
         {"actor",
-         json::object{{"kind", domain::NameOf(e.actor.kind)},
-                      {"id", e.actor.id},
-                      {"role", e.actor_role}}},
+         json::object{
+             {"kind", domain::NameOf(e.actor.kind)}, {"id", e.actor.id}, {"role", e.actor_role}}},
         {"data", DataOf(e)},
     };
     if (e.from_status) event["from_status"] = domain::NameOf(*e.from_status);

@@ -138,8 +138,7 @@ domain::Result<app::CaseQuery> ParseQuery(std::string_view query_text, domain::I
   return q;
 }
 
-void List(const Dependencies& deps, const Request& request, const Caller& caller,
-          Respond respond) {
+void List(const Dependencies& deps, const Request& request, const Caller& caller, Respond respond) {
   const domain::Instant now = deps.clock.Now();
   auto query = ParseQuery(request.query, now);
   if (!query) {
@@ -148,30 +147,28 @@ void List(const Dependencies& deps, const Request& request, const Caller& caller
   }
   Blocking(request, respond, [&deps, &request, respond, q = std::move(*query), &caller, now] {
     const domain::StaffUser user = *caller.principal.staff;
-    deps.staff_cases.List(q, user,
-                          [&request, respond, user, now](domain::Result<app::CasePage> page) {
-                            if (!page) {
-                              respond(Problem(page.error(), request));
-                              return;
-                            }
-                            json::array items;
-                            for (const auto& c : page->items) {
-                              items.push_back(QueueRowJson(c, user, now, request.language));
-                            }
-                            json::object out{{"items", std::move(items)}};
-                            out["next_cursor"] = page->next_cursor
-                                                     ? json::value(*page->next_cursor)
-                                                     : json::value(nullptr);
-                            respond(JsonResponse(200, out));
-                          });
+    deps.staff_cases.List(
+        q, user, [&request, respond, user, now](domain::Result<app::CasePage> page) {
+          if (!page) {
+            respond(Problem(page.error(), request));
+            return;
+          }
+          json::array items;
+          for (const auto& c : page->items) {
+            items.push_back(QueueRowJson(c, user, now, request.language));
+          }
+          json::object out{{"items", std::move(items)}};
+          out["next_cursor"] =
+              page->next_cursor ? json::value(*page->next_cursor) : json::value(nullptr);
+          respond(JsonResponse(200, out));
+        });
   });
 }
 
 // ---------------------------------------------------------------------------------------------
 // One case
 
-void View(const Dependencies& deps, const Request& request, const Caller& caller,
-          Respond respond) {
+void View(const Dependencies& deps, const Request& request, const Caller& caller, Respond respond) {
   const std::string reference = request.path_params.at("reference");
   if (caller.principal.kind == domain::Principal::Kind::kStaff) {
     Blocking(request, respond, [&deps, &request, respond, reference, &caller] {
@@ -202,8 +199,9 @@ void View(const Dependencies& deps, const Request& request, const Caller& caller
 // The body of an action: a JSON object with version (required for staff) and the fields
 // listed. decode reads them (reporting problems into errors) and returns the call to make.
 using Invoke = std::function<void(app::HandleCase::Done)>;
-using Decode = std::function<Invoke(ObjectReader& body, const Caller& caller,
-                                    const std::string& reference, std::optional<std::int64_t> version)>;
+using Decode =
+    std::function<Invoke(ObjectReader& body, const Caller& caller, const std::string& reference,
+                         std::optional<std::int64_t> version)>;
 
 void Action(Router& router, const Dependencies& deps, std::string_view pattern,
             std::initializer_list<std::string_view> fields, bool staff, Decode decode) {
@@ -251,7 +249,8 @@ void AddActions(Router& router, const Dependencies& deps) {
          {"kind", "severity", "complexity", "impact", "immediate_action_needed",
           "immediate_action_taken", "category", "subcategory", "priority", "department",
           "concerns_department", "reject"},
-         true, [&h](ObjectReader& body, const Caller& caller, const std::string& ref, auto version) {
+         true,
+         [&h](ObjectReader& body, const Caller& caller, const std::string& ref, auto version) {
            app::Assessment a;
            a.kind = body.Choice<domain::CaseKind>("kind");
            a.severity = body.Choice<domain::Severity>("severity");
@@ -290,8 +289,8 @@ void AddActions(Router& router, const Dependencies& deps) {
                               TextAction{"replies", &app::HandleCase::Reply},
                               TextAction{"request-info", &app::HandleCase::RequestInformation}}) {
     Action(router, deps, base + t.name, {"text"}, true,
-           [&h, method = t.method](ObjectReader& body, const Caller& caller,
-                                   const std::string& ref, auto version) {
+           [&h, method = t.method](ObjectReader& body, const Caller& caller, const std::string& ref,
+                                   auto version) {
              std::string text = body.RequiredString("text");
              const domain::StaffUser user = *caller.principal.staff;
              return [&h, method, ref, version, user, text](app::HandleCase::Done done) {
@@ -369,18 +368,18 @@ void AddActions(Router& router, const Dependencies& deps) {
   Action(router, deps, base + "appeal", {"reason"}, false,
          [&h](ObjectReader& body, const Caller& caller, const std::string& ref, auto version) {
            std::string reason = body.RequiredString("reason");
-           return [&h, ref, version, reason,
-                   code = caller.access_code](app::HandleCase::Done done) {
-             h.Appeal(ref, code, version, reason, std::move(done));
-           };
+           return
+               [&h, ref, version, reason, code = caller.access_code](app::HandleCase::Done done) {
+                 h.Appeal(ref, code, version, reason, std::move(done));
+               };
          });
   Action(router, deps, base + "withdraw", {"reason"}, false,
          [&h](ObjectReader& body, const Caller& caller, const std::string& ref, auto version) {
            auto reason = body.String("reason");
-           return [&h, ref, version, reason,
-                   code = caller.access_code](app::HandleCase::Done done) {
-             h.Withdraw(ref, code, version, reason, std::move(done));
-           };
+           return
+               [&h, ref, version, reason, code = caller.access_code](app::HandleCase::Done done) {
+                 h.Withdraw(ref, code, version, reason, std::move(done));
+               };
          });
 }
 

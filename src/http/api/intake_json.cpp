@@ -16,11 +16,11 @@ using domain::MessageId;
 domain::IntakeForm DecodeIntake(const json::object& body, std::optional<std::string>* received_at) {
   domain::IntakeForm form;
   auto& errors = form.shape_errors;
-  ObjectReader top(body, "", errors,
-                   {"kind", "channel", "category", "subcategory", "about", "subject", "description",
-                    "remedy_sought", "language", "preferred_channel", "beneficiary",
-                    "related_transactions", "consent_notice_shown", "vulnerable",
-                    received_at != nullptr ? "received_at" : ""});
+  ObjectReader top(
+      body, "", errors,
+      {"kind", "channel", "category", "subcategory", "about", "subject", "description",
+       "remedy_sought", "language", "preferred_channel", "beneficiary", "related_transactions",
+       "consent_notice_shown", "vulnerable", received_at != nullptr ? "received_at" : ""});
   if (received_at != nullptr) *received_at = top.String("received_at");
   form.kind = top.String("kind");
   form.channel = top.String("channel");

@@ -87,14 +87,18 @@ class ObjectReader {
   const boost::json::object* Object(std::string_view key) {
     const boost::json::value* value = Find(key);
     if (value == nullptr) return nullptr;
-    if (!value->is_object()) return Fail<const boost::json::object*>(key, domain::MessageId::kMustBeObject).value_or(nullptr);
+    if (!value->is_object())
+      return Fail<const boost::json::object*>(key, domain::MessageId::kMustBeObject)
+          .value_or(nullptr);
     return &value->get_object();
   }
 
   const boost::json::array* Array(std::string_view key) {
     const boost::json::value* value = Find(key);
     if (value == nullptr) return nullptr;
-    if (!value->is_array()) return Fail<const boost::json::array*>(key, domain::MessageId::kMustBeArray).value_or(nullptr);
+    if (!value->is_array())
+      return Fail<const boost::json::array*>(key, domain::MessageId::kMustBeArray)
+          .value_or(nullptr);
     return &value->get_array();
   }
 

@@ -15,11 +15,9 @@ void AddAttachmentRoutes(Router& router, const Dependencies& deps);
 
 // POST /api/v1/cases as multipart/form-data: the case as JSON in the part named "case", and
 // files in any other parts. Every file is checked before anything is stored.
-void SubmitWithFiles(const Dependencies& deps, const Request& request,
-                     const domain::Principal& principal,
-                     std::function<void(const boost::json::object& form,
-                                        std::vector<app::Attachment> files)>
-                         submit,
-                     Respond respond);
+void SubmitWithFiles(
+    const Dependencies& deps, const Request& request, const domain::Principal& principal,
+    std::function<void(const boost::json::object& form, std::vector<app::Attachment> files)> submit,
+    Respond respond);
 
 }  // namespace shakwa::http::api

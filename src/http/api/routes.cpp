@@ -68,8 +68,9 @@ void SubmitForm(const Dependencies& deps, const Request& request, const Caller& 
     respond(std::move(response));
   };
   if (caller.principal.kind != domain::Principal::Kind::kStaff) {
-    deps.submit_case.Submit(DecodeIntake(body), domain::Actor{domain::Actor::Kind::kBeneficiary, {}},
-                            std::move(reply), std::move(files));
+    deps.submit_case.Submit(DecodeIntake(body),
+                            domain::Actor{domain::Actor::Kind::kBeneficiary, {}}, std::move(reply),
+                            std::move(files));
     return;
   }
   std::optional<std::string> received_text;
@@ -161,10 +162,9 @@ Response JsonResponse(unsigned status, const json::object& body) {
 }
 
 void AddRoutes(Router& router, const Dependencies& deps) {
-  Guard(router, Method::kGet, "/healthz", deps,
-        [](const Request&, const Caller&, Respond respond) {
-          respond(Json(200, R"({"status":"ok"})"));
-        });
+  Guard(router, Method::kGet, "/healthz", deps, [](const Request&, const Caller&, Respond respond) {
+    respond(Json(200, R"({"status":"ok"})"));
+  });
   Guard(router, Method::kGet, "/readyz", deps,
         [deps](const Request& request, const Caller&, Respond respond) {
           Ready(deps, request, std::move(respond));

@@ -779,6 +779,29 @@ Result<std::vector<int>> Migrate(const std::filesystem::path& path) {
   return applied;
 }
 
+// A users row, selected as kUserColumns lists.
+Result<app::StoredUser> ReadUser(const Statement& s) {
+  app::StoredUser stored;
+  domain::StaffUser& u = stored.value;
+  u.id = s.Int(0);
+  u.email = s.Text(1);
+  u.name = s.Text(2);
+  auto role = Vocabulary<domain::Role>(s.Text(3), "users.role");
+  if (!role) return std::move(role).error();
+  u.role = *role;
+  u.department = s.OptionalText(4);
+  u.active = s.Int(5) != 0;
+  u.failed_logins = static_cast<int>(s.Int(6));
+  u.locked_until = OptionalInstant(s.OptionalInt(7));
+  u.created_at = FromMillis(s.Int(8));
+  stored.password_hash = s.Text(9);
+  return stored;
+}
+
+constexpr std::string_view kUserColumns =
+    "SELECT user_id, email, name, role, department, active, failed_logins, locked_until, "
+    "created_at, password_hash FROM users ";
+
 // ---------------------------------------------------------------------------------------------
 // The writer's transaction
 
@@ -1019,6 +1042,17 @@ class SqliteStore::Writer final : public app::WriteTransaction {
     return Status::Ok();
   }
 
+  Result<std::optional<domain::StaffUser>> FindUser(std::int64_t id) override {
+    StatementUse use(*user_by_id_);
+    use->Bind(1, id);
+    auto row = use->Step();
+    if (!row) return std::move(row).error();
+    if (!*row) return std::optional<domain::StaffUser>{};
+    auto user = ReadUser(*use);
+    if (!user) return std::move(user).error();
+    return std::optional<domain::StaffUser>(std::move(user->value));
+  }
+
   Status InsertSession(const domain::Session& session) override {
     StatementUse use(*insert_session_);
     use->BindBlob(1, session.token_hash)
@@ -1090,6 +1124,7 @@ class SqliteStore::Writer final : public app::WriteTransaction {
       std::optional<Statement>* slot;
       std::string_view sql;
     };
+    const std::string user_by_id = std::string(kUserColumns) + "WHERE user_id = ?";
     const Want wants[] = {
         {&begin_, "BEGIN IMMEDIATE"},
         {&commit_, "COMMIT"},
@@ -1124,6 +1159,7 @@ class SqliteStore::Writer final : public app::WriteTransaction {
         {&update_user_,
          "UPDATE users SET role = ?, department = ?, active = ?, failed_logins = ?, "
          "locked_until = ? WHERE user_id = ?"},
+        {&user_by_id_, user_by_id},
         {&insert_session_,
          "INSERT INTO sessions (token_hash, user_id, created_at, expires_at, revoked_at) "
          "VALUES (?, ?, ?, ?, ?)"},
@@ -1143,7 +1179,7 @@ class SqliteStore::Writer final : public app::WriteTransaction {
   std::optional<Statement> begin_, commit_, rollback_, savepoint_, release_, rollback_to_,
       next_sequence_, insert_case_, insert_transaction_, insert_event_, find_case_, transactions_,
       update_case_, case_version_, insert_attachment_, insert_department_, insert_user_,
-      update_user_, insert_session_, revoke_session_;
+      update_user_, insert_session_, revoke_session_, user_by_id_;
   AuditAppender audit_;
 };
 
@@ -1157,9 +1193,7 @@ class SqliteStore::Reader final : public app::ReadTransaction {
     auto db = Connection::Open(path, true);
     if (!db) return std::move(db).error();
     auto reader = std::unique_ptr<Reader>(new Reader(std::move(*db), cipher));
-    const std::string user_columns =
-        "SELECT user_id, email, name, role, department, active, failed_logins, locked_until, "
-        "created_at, password_hash FROM users ";
+    const std::string user_columns(kUserColumns);
     const std::string audit_columns = "SELECT " + std::string(kAuditColumns) + " FROM audit_log ";
     const std::pair<std::optional<Statement>*, std::string> wants[] = {
         {&reader->begin_, "BEGIN"},
@@ -1436,24 +1470,6 @@ class SqliteStore::Reader final : public app::ReadTransaction {
     auto prepared = db_.Prepare(sql);
     if (!prepared) return std::move(prepared).error();
     return &queries_.emplace(sql, std::move(*prepared)).first->second;
-  }
-
-  static Result<app::StoredUser> ReadUser(const Statement& s) {
-    app::StoredUser stored;
-    domain::StaffUser& u = stored.value;
-    u.id = s.Int(0);
-    u.email = s.Text(1);
-    u.name = s.Text(2);
-    auto role = Vocabulary<domain::Role>(s.Text(3), "users.role");
-    if (!role) return std::move(role).error();
-    u.role = *role;
-    u.department = s.OptionalText(4);
-    u.active = s.Int(5) != 0;
-    u.failed_logins = static_cast<int>(s.Int(6));
-    u.locked_until = OptionalInstant(s.OptionalInt(7));
-    u.created_at = FromMillis(s.Int(8));
-    stored.password_hash = s.Text(9);
-    return stored;
   }
 
   Connection db_;
