@@ -21,7 +21,9 @@
 // priority, access code. An answer other than 200, or a read whose body does not name the case
 // asked for, counts as an error; any error makes the run invalid (bench/run.sh reports it).
 //
-// Output: key=value lines (reads_p50_ms=..., reads_p99_ms=..., reads_per_s=...).
+// Output: key=value lines (reads_p50_ms=..., reads_p99_ms=..., reads_per_s=...). Exit status 3
+// when there is nothing to request (a queue of one page has no later pages), 1 on any other
+// failure.
 //
 // Usage: shakwa_bench_reads --port P --scenario S --sample FILE [--host H] [--requests N]
 //          [--warmup W] [--connections C] [--email E --password PW] [--department D]
@@ -128,6 +130,11 @@ std::vector<std::vector<std::string>> ReadSample(const std::string& path) {
   return rows;
 }
 
+// Nothing to request: not a failure of the server, but no figures either.
+struct NoTargets : std::runtime_error {
+  using std::runtime_error::runtime_error;
+};
+
 struct Prepared {
   std::vector<Target> targets;
   std::string token;
@@ -171,7 +178,7 @@ Prepared Prepare(const Options& o) {
     throw std::runtime_error("unknown scenario " + o.scenario);
   }
   if (p.targets.empty()) {
-    throw std::runtime_error("no targets for " + o.scenario +
+    throw NoTargets("no targets for " + o.scenario +
                              (o.scenario == "queue-next" ? " (the queue has one page only)"
                                                          : " (nothing in the sample matches)"));
   }
@@ -370,6 +377,9 @@ int main(int argc, char** argv) {
     std::printf("reads_warmup_errors=%lld\n", static_cast<long long>(warmup_errors));
     if (load.errors() > 0) std::printf("reads_first_error=%s\n", load.first_error().c_str());
     return 0;
+  } catch (const NoTargets& e) {
+    std::cerr << "shakwa_bench_reads: " << e.what() << "\n";
+    return 3;
   } catch (const std::exception& e) {
     std::cerr << "shakwa_bench_reads: " << e.what() << "\n";
     return 1;

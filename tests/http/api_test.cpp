@@ -558,12 +558,12 @@ TEST_F(ApiTest, SignInNeedsBothFields) {
   EXPECT_NE(std::find(fields.begin(), fields.end(), "extra"), fields.end());
 }
 
-class ApiOverTlsTest : public ApiTest {
+class ApiTestOverTls : public ApiTest {
  protected:
-  ApiOverTlsTest() { secure_cookies_ = true; }
+  ApiTestOverTls() { secure_cookies_ = true; }
 };
 
-TEST_F(ApiOverTlsTest, TheSessionCookieIsSecureWhenServedOverTls) {
+TEST_F(ApiTestOverTls, TheSessionCookieIsSecureWhenServedOverTls) {
   AddStaff("noura@centre.example", domain::Role::kAgent);
   const Reply reply = SignIn("noura@centre.example");
   ASSERT_EQ(reply.status, 200u) << reply.body;

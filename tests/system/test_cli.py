@@ -11,6 +11,7 @@ import shakwa_process as sp
 
 VERSION_RE = re.compile(r"^shakwa (\d+\.\d+\.\d+) \(schema (\d+)\)\n$")
 DEMO_RE = re.compile(r"^demo case (\S+)  access code (\S+)  (.+)$")
+DEMO_USER_RE = re.compile(r"^demo user (\S+)  \((\w+)\)  password (\S+)$")
 REQUEST_KEYS = {"ts", "level", "msg", "request_id", "method", "path", "status", "duration_us"}
 TS_RE = re.compile(r"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$")
 
@@ -393,7 +394,20 @@ class DemoTest(CliTestCase):
         data = self.path("data")
         server = self.server(data=data, args=["--demo"]).start()
         self.assertEqual(server.request("GET", "/readyz").status, 200)
-        demo = [DEMO_RE.match(line) for line in server.stderr().splitlines()]
+        lines = server.stderr().splitlines()
+        users = [DEMO_USER_RE.match(line) for line in lines if line.startswith("demo user ")]
+        self.assertTrue(users and all(users), "no demo users on stderr:\n" + server.stderr())
+        self.assertEqual(sorted(m.group(2) for m in users),
+                         sorted(["agent", "handler", "supervisor", "qa_reviewer", "manager",
+                                 "admin", "auditor"]))
+        for m in users:
+            email, role, password = m.groups()
+            r = server.request("POST", "/api/v1/auth/login",
+                               {"email": email, "password": password})
+            self.assertEqual(r.status, 200, r)
+            self.assertEqual(r.json()["user"]["role"], role)
+            self.assertNotIn(password, server.stdout(), "a demo password went to the log")
+        demo = [DEMO_RE.match(line) for line in lines if not line.startswith("demo user ")]
         self.assertTrue(demo and all(demo), "no demo lines on stderr:\n" + server.stderr())
         demo = [m.groups() for m in demo]
         for reference, code, subject in demo:
@@ -409,6 +423,7 @@ class DemoTest(CliTestCase):
         server = self.server(data=data, args=["--demo"]).start()
         self.assertEqual(server.request("GET", "/readyz").status, 200)
         self.assertNotIn("demo case", server.stderr())
+        self.assertNotIn("demo user", server.stderr())
         reference, code, _ = demo[0]
         self.assertEqual(server.view(reference, code).status, 200)
         # No more demo cases were recorded: the next reference follows the first demo ones.

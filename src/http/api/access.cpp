@@ -185,10 +185,12 @@ void Guard(Router& router, Method method, std::string_view pattern, const Depend
     throw std::logic_error("route " + std::string(pattern) + " is not in the access table");
   }
   const Access access = endpoint->access;
+  // One handler object, owned by the route: handlers hand references to what they captured
+  // (the dependencies) to work they post elsewhere, so no copy of it may be temporary.
+  auto shared = std::make_shared<const GuardedHandler>(std::move(handler));
   router.Add(
       method, pattern,
-      [access, &accounts, attempts, &clock, handler = std::move(handler)](const Request& request,
-                                                                          Respond respond) {
+      [access, &accounts, attempts, &clock, shared](const Request& request, Respond respond) {
         auto caller = std::make_shared<Caller>();
         bool by_cookie = false;
         caller->token = TokenOf(request, by_cookie);
@@ -207,7 +209,7 @@ void Guard(Router& router, Method method, std::string_view pattern, const Depend
                 respond(std::move(refused));
                 return;
               }
-              handler(request, *caller, [caller, respond, attempts, key, &clock](Response r) {
+              (*shared)(request, *caller, [caller, respond, attempts, key, &clock](Response r) {
                 if (r.status == 404) {
                   attempts->RecordFailure(key, clock.Now());
                 } else if (r.status < 400) {
@@ -226,11 +228,11 @@ void Guard(Router& router, Method method, std::string_view pattern, const Depend
             respond(Refuse(ErrorCode::kUnauthenticated, MessageId::kSignInRequired, request));
             return;
           }
-          handler(request, *caller, [caller, respond](Response r) { respond(std::move(r)); });
+          (*shared)(request, *caller, [caller, respond](Response r) { respond(std::move(r)); });
           return;
         }
         // A session: who it belongs to is a database read, so off the I/O thread.
-        request.blocking([&request, &accounts, access, caller, by_cookie, handler, respond]() {
+        request.blocking([&request, &accounts, access, caller, by_cookie, shared, respond]() {
           try {
             auto user = accounts.Authenticate(caller->token);
             if (!user) {
@@ -248,7 +250,7 @@ void Guard(Router& router, Method method, std::string_view pattern, const Depend
             caller->principal.kind = domain::Principal::Kind::kStaff;
             caller->principal.staff = std::move(*user);
             caller->principal.by_cookie = by_cookie;
-            handler(request, *caller, [caller, respond](Response r) { respond(std::move(r)); });
+            (*shared)(request, *caller, [caller, respond](Response r) { respond(std::move(r)); });
           } catch (const std::exception& e) {
             respond(Problem(Error::Of(ErrorCode::kInternal, MessageId::kInternalError, e.what()),
                             request));
