@@ -1091,6 +1091,7 @@ int Run(const Options& o) {
   Planner planner(random, staff, hasher, start, now, o.cases,
                   std::min(1.0, static_cast<double>(o.sample) / static_cast<double>(o.cases)));
   std::ofstream sample(o.dir / kSample, std::ios::trunc);
+  ::chmod((o.dir / kSample).c_str(), 0600);  // access codes, even test ones, are secrets
   sample << "reference\tdepartment\tstatus\tpriority\taccess_code\n";
 
   // The planner fills the next batch while the writer stores this one: two batches in flight.

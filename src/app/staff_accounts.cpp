@@ -49,8 +49,13 @@ StaffAccounts::StaffAccounts(Settings settings, Store& store, const Clock& clock
       random_(random),
       passwords_(passwords),
       tokens_(tokens),
-      unknown_emails_(settings.max_failures, settings.lockout),
-      dummy_hash_(passwords.Hash("no account has this password 0")) {}
+      unknown_emails_(settings.max_failures, settings.lockout) {}
+
+const std::string& StaffAccounts::DummyHash() {
+  std::call_once(dummy_once_,
+                 [this] { dummy_hash_ = passwords_.Hash("no account has this password 0"); });
+  return dummy_hash_;
+}
 
 void StaffAccounts::SignIn(std::string_view email_in, std::string_view password,
                            Done<SignedIn> done) {
@@ -71,7 +76,7 @@ void StaffAccounts::SignIn(std::string_view email_in, std::string_view password,
   if (!found || !found->value.active) {
     // Same work, same answer as for a wrong password: the response says nothing about which
     // accounts exist.
-    (void)passwords_.Verify(password, dummy_hash_);
+    (void)passwords_.Verify(password, DummyHash());
     if (int wait = unknown_emails_.BlockedFor(email, now); wait > 0) {
       Error e = Error::Of(ErrorCode::kTooManyRequests, MessageId::kAccountLocked);
       e.message_param = std::to_string(wait);
@@ -85,7 +90,7 @@ void StaffAccounts::SignIn(std::string_view email_in, std::string_view password,
 
   domain::StaffUser user = found->value;
   if (user.locked_until && now < *user.locked_until) {
-    (void)passwords_.Verify(password, dummy_hash_);
+    (void)passwords_.Verify(password, DummyHash());
     const auto left = std::chrono::ceil<std::chrono::minutes>(*user.locked_until - now).count();
     Error e = Error::Of(ErrorCode::kTooManyRequests, MessageId::kAccountLocked);
     e.message_param = std::to_string(std::max<std::int64_t>(1, left));

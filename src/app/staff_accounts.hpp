@@ -18,6 +18,7 @@
 
 #include <chrono>
 #include <functional>
+#include <mutex>
 #include <string>
 #include <vector>
 
@@ -76,7 +77,11 @@ class StaffAccounts {
   const PasswordHasher& passwords_;
   const TokenHasher& tokens_;
   AttemptLimiter unknown_emails_;
-  std::string dummy_hash_;  // verified against when the e-mail is unknown, to spend equal time
+  // Verified against when the e-mail is unknown, to spend equal time; made on first need, so
+  // commands that never sign anyone in do not pay for an Argon2id hash.
+  const std::string& DummyHash();
+  std::once_flag dummy_once_;
+  std::string dummy_hash_;
 };
 
 }  // namespace shakwa::app

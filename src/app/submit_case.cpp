@@ -20,7 +20,8 @@ SubmitCase::SubmitCase(Settings settings, Store& store, const Clock& clock, Rand
 
 void SubmitCase::Submit(const domain::IntakeForm& form, const domain::Actor& recorded_by, Done done,
                         std::vector<Attachment> files) const {
-  Record(domain::ValidateIntake(form, *categories_, settings_.rules), recorded_by, std::nullopt,
+  Record(domain::ValidateIntake(form, *categories_, settings_.rules), recorded_by,
+         recorded_by.kind == domain::Actor::Kind::kBeneficiary ? "beneficiary" : "", std::nullopt,
          std::move(done), std::move(files));
 }
 
@@ -36,12 +37,12 @@ void SubmitCase::SubmitForBeneficiary(const domain::IntakeForm& form,
     validated = std::move(e);
   }
   Record(std::move(validated), domain::Actor{domain::Actor::Kind::kStaff, std::to_string(agent.id)},
-         received_at, std::move(done), std::move(files));
+         std::string(domain::NameOf(agent.role)), received_at, std::move(done), std::move(files));
 }
 
 void SubmitCase::Record(domain::Result<domain::Case> validated, const domain::Actor& recorded_by,
-                        std::optional<domain::Instant> received_at, Done done,
-                        std::vector<Attachment> files) const {
+                        std::string recorder_role, std::optional<domain::Instant> received_at,
+                        Done done, std::vector<Attachment> files) const {
   if (!validated) {
     done(std::move(validated).error());
     return;
@@ -68,7 +69,8 @@ void SubmitCase::Record(domain::Result<domain::Case> validated, const domain::Ac
   const AccessCodeHash hash = hasher_.Hash(code);
 
   store_.Write(
-      [receipt, hash](WriteTransaction& tx) -> domain::Status {
+      [receipt, hash,
+       recorder_role = std::move(recorder_role)](WriteTransaction& tx) -> domain::Status {
         domain::Case& stored = receipt->recorded;
         auto sequence = tx.NextReferenceSequence(stored.reference.year);
         if (!sequence) return std::move(sequence).error();
@@ -81,6 +83,7 @@ void SubmitCase::Record(domain::Result<domain::Case> validated, const domain::Ac
         received.type = "received";
         received.visibility = domain::CaseEvent::Visibility::kPublic;
         received.actor = stored.recorded_by;
+        received.actor_role = recorder_role;
         received.to_status = domain::CaseStatus::kReceived;
         auto event = tx.AppendEvent(stored.id, received);
         if (!event) return std::move(event).error();

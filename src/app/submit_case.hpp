@@ -54,7 +54,7 @@ class SubmitCase {
 
  private:
   void Record(domain::Result<domain::Case> validated, const domain::Actor& recorded_by,
-              std::optional<domain::Instant> received_at, Done done,
+              std::string recorder_role, std::optional<domain::Instant> received_at, Done done,
               std::vector<Attachment> files) const;
 
   Settings settings_;

@@ -288,6 +288,31 @@ TEST_F(ApiTest, TheOpenApiSecurityOfEachOperationMatchesTheAccessTable) {
   }
 }
 
+// The refusals the guard can give, documented where they can happen: 401 everywhere (a bad
+// token is refused even where none is needed), 403 wherever some caller is refused for their
+// role, for an access code, or for a cross-site cookie; 404 wherever the path names something.
+TEST_F(ApiTest, TheOpenApiDocumentsTheRefusalsEachOperationCanGive) {
+  const json::value doc = Send(bhttp::verb::get, "/api/v1/openapi.json").Json();
+  const std::size_t all_roles = domain::TermsOf<domain::Role>().size();
+  for (const api::Endpoint& e : api::Endpoints()) {
+    const std::string name = std::string(NameOf(e.method)) + " " + std::string(e.pattern);
+    const json::value* item = doc.at("paths").as_object().if_contains(e.pattern);
+    if (item == nullptr) continue;  // reported by ServesTheOpenApiDocumentCoveringEveryRoute
+    const json::value* operation = item->as_object().if_contains(Lower(NameOf(e.method)));
+    if (operation == nullptr) continue;
+    const json::object& responses = operation->at("responses").as_object();
+    const bool unsafe = e.method != Method::kGet && e.method != Method::kHead;
+    const bool forbids = e.access.roles.size() != all_roles ||
+                         (!e.access.beneficiary && !e.access.anonymous) ||
+                         (unsafe && !e.access.roles.empty());
+    EXPECT_TRUE(responses.contains("401")) << name;
+    EXPECT_EQ(responses.contains("403"), forbids) << name;
+    if (e.pattern.find('{') != std::string_view::npos) {
+      EXPECT_TRUE(responses.contains("404")) << name;
+    }
+  }
+}
+
 TEST_F(ApiTest, SubmittingAnswers201WithLocationReferenceAndAccessCode) {
   const Reply reply = Post(kValidBody);
   ASSERT_EQ(reply.status, 201u) << reply.body;

@@ -591,7 +591,27 @@ constexpr std::array kFinishedStatuses = {
     domain::CaseStatus::kResolved, domain::CaseStatus::kClosed, domain::CaseStatus::kRejected,
     domain::CaseStatus::kWithdrawn, domain::CaseStatus::kMerged};
 
-// Every condition of q except its statuses (which ListCases places itself).
+// The statuses a page of q can show: those asked for (all when none are), less those the scope
+// (closed only) or the overdue filter (still open) rule out. In vocabulary order.
+std::vector<domain::CaseStatus> StatusesOf(const app::CaseQuery& q) {
+  std::vector<domain::CaseStatus> out;
+  for (const auto& term : domain::TermsOf<domain::CaseStatus>()) {
+    const domain::CaseStatus s = term.value;
+    if (!q.statuses.empty() &&
+        std::find(q.statuses.begin(), q.statuses.end(), s) == q.statuses.end()) {
+      continue;
+    }
+    if (q.scope.closed_only && s != domain::CaseStatus::kClosed) continue;
+    if (q.overdue_at && std::find(kFinishedStatuses.begin(), kFinishedStatuses.end(), s) !=
+                            kFinishedStatuses.end()) {
+      continue;
+    }
+    out.push_back(s);
+  }
+  return out;
+}
+
+// Every condition of q except its statuses (StatusesOf, which PageSql places).
 SqlText ConditionsOf(const app::CaseQuery& q, const app::FieldCipher& cipher) {
   SqlText where;
   AndInNames(where, "kind", q.kinds);
@@ -617,15 +637,9 @@ SqlText ConditionsOf(const app::CaseQuery& q, const app::FieldCipher& cipher) {
     where.And() << "received_at < ";
     where.Int(Millis(*q.received_to));
   }
-  if (q.overdue_at) {
+  if (q.overdue_at) {  // and still open: see StatusesOf
     where.And() << "resolution_due_at < ";
     where.Int(Millis(*q.overdue_at));
-    where << " AND status NOT IN (";
-    for (std::size_t i = 0; i < kFinishedStatuses.size(); ++i) {
-      if (i > 0) where << ", ";
-      where.Text(domain::NameOf(kFinishedStatuses[i]));
-    }
-    where << ")";
   }
   if (q.national_id) {
     where.And() << "beneficiary_national_id_index = ";
@@ -668,25 +682,22 @@ void AppendSelect(SqlText& sql, SqlText where, const SortPlan& plan,
 // The statement for a page of q: at most rows cases after the cursor's place. nullopt when q
 // cannot match anything (a closed-only scope asked for other statuses).
 //
-// When q asks for several statuses and an index leads with the status after the department (or
-// with the status alone, for arrival order), the page is one SELECT per status joined by UNION
-// ALL: SQLite reads each in index order and merges them as it goes (MERGE (UNION ALL) in the
-// plan, no sort), stopping at the limit. One SELECT with status IN (…) would have to collect and
-// sort every matching case of the department to show the first fifty. Otherwise it is one
-// SELECT, whose plan the indexes of migration 0002 decide.
+// Every index a queue reads leads with the status (after the department or assignee, when the
+// query pins one) and then the sort's keys (migration 0002). So a page is one SELECT per status
+// the page can show, joined by UNION ALL: SQLite reads each in index order and merges them as it
+// goes (MERGE (UNION ALL) in the plan, no sort), stopping at the limit, so a page costs about one
+// row lookup per case shown (plus those the other filters skip), however long the history. One
+// SELECT with status IN (…) would have to collect and sort every matching case to show the first
+// fifty. A search by national ID or mobile finds a handful of cases through its blind index, so
+// it is one SELECT, sorted.
 std::optional<SqlText> PageSql(const app::CaseQuery& q, const app::FieldCipher& cipher,
                                const SortPlan& plan, const std::optional<SortKeys>& after,
                                int rows) {
-  std::set<domain::CaseStatus> statuses(q.statuses.begin(), q.statuses.end());
-  if (q.scope.closed_only) {
-    if (!statuses.empty() && !statuses.contains(domain::CaseStatus::kClosed)) return std::nullopt;
-    statuses = {domain::CaseStatus::kClosed};
-  }
+  const std::vector<domain::CaseStatus> statuses = StatusesOf(q);
+  if (statuses.empty()) return std::nullopt;
   const SqlText conditions = ConditionsOf(q, cipher);
-  const bool one_department = q.scope.department || q.departments.size() == 1;
-  const bool by_arrival = plan.code == "ra" || plan.code == "rd";
   SqlText sql;
-  if (statuses.size() > 1 && (one_department || by_arrival)) {
+  if (statuses.size() > 1 && !q.national_id && !q.mobile) {
     bool first = true;
     for (const domain::CaseStatus status : statuses) {
       if (!first) sql << " UNION ALL ";
@@ -699,7 +710,9 @@ std::optional<SqlText> PageSql(const app::CaseQuery& q, const app::FieldCipher& 
     }
   } else {
     SqlText where;
-    AndInNames(where, "status", std::vector(statuses.begin(), statuses.end()));
+    if (statuses.size() < domain::TermsOf<domain::CaseStatus>().size()) {
+      AndInNames(where, "status", statuses);
+    }
     if (!conditions.empty()) where.And().Append(conditions);
     AppendSelect(sql, std::move(where), plan, after);
   }

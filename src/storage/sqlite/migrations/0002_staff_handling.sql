@@ -62,26 +62,26 @@ ALTER TABLE cases ADD COLUMN priority_rank INTEGER GENERATED ALWAYS AS
 
 UPDATE cases SET updated_at = recorded_at;
 
--- Staff queues (SqliteStore::Reader::ListCases pages by keyset over these). A department's queue
--- is read one status at a time in index order and the statuses merged (UNION ALL), so a page costs
--- about one row lookup per case shown, however long the department's history. department and
--- assignee_id are NULL until a case is assessed, so those indexes are partial: intake pays nothing
--- for them. cases_by_status (0001) and cases_by_received serve queues across departments.
-CREATE INDEX cases_by_department ON cases (department, received_at)
+-- Staff queues. SqliteStore reads a page one status at a time, each in the order of one of these
+-- indexes, and merges them (sqlite_store.cpp, PageSql): so every index a queue reads leads with
+-- the status (after the department or assignee it is pinned to) and then the sort's keys:
+-- received_at (cases_by_status, 0001), priority_rank then received_at, or updated_at. department
+-- and assignee_id are NULL until a case is assessed, so those indexes are partial: intake pays
+-- only for the three led by the status.
+CREATE INDEX cases_by_status_priority ON cases (status, priority_rank, received_at);
+CREATE INDEX cases_by_status_updated ON cases (status, updated_at);
+CREATE INDEX cases_by_department ON cases (department, status, received_at)
   WHERE department IS NOT NULL;
-CREATE INDEX cases_by_department_priority ON cases (department, priority_rank, received_at)
-  WHERE department IS NOT NULL;
-CREATE INDEX cases_by_department_updated ON cases (department, updated_at)
-  WHERE department IS NOT NULL;
-CREATE INDEX cases_by_department_status ON cases (department, status, received_at)
-  WHERE department IS NOT NULL;
-CREATE INDEX cases_by_department_status_priority
+CREATE INDEX cases_by_department_priority
   ON cases (department, status, priority_rank, received_at) WHERE department IS NOT NULL;
-CREATE INDEX cases_by_department_status_updated ON cases (department, status, updated_at)
+CREATE INDEX cases_by_department_updated ON cases (department, status, updated_at)
   WHERE department IS NOT NULL;
 CREATE INDEX cases_by_assignee ON cases (assignee_id, status, received_at)
   WHERE assignee_id IS NOT NULL;
-CREATE INDEX cases_by_received ON cases (received_at);
+CREATE INDEX cases_by_assignee_priority ON cases (assignee_id, status, priority_rank, received_at)
+  WHERE assignee_id IS NOT NULL;
+CREATE INDEX cases_by_assignee_updated ON cases (assignee_id, status, updated_at)
+  WHERE assignee_id IS NOT NULL;
 CREATE INDEX cases_by_national_id ON cases (beneficiary_national_id_index)
   WHERE beneficiary_national_id_index IS NOT NULL;
 CREATE INDEX cases_by_mobile ON cases (beneficiary_mobile_index)
