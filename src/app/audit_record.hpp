@@ -1,10 +1,11 @@
-// Helpers for writing an audit record beside the change it records, inside a use case's
-// WriteWork.
+// Helpers for writing records beside the change they record, inside a use case's WriteWork:
+// an audit record, and a file attached to a case (its row, its timeline event, its audit record).
 #pragma once
 
 #include <string>
 
 #include "app/ports/store.hpp"
+#include "domain/json_writer.hpp"
 
 namespace shakwa::app {
 
@@ -19,6 +20,34 @@ inline domain::Status Audit(WriteTransaction& tx, domain::Instant at, const doma
   auto stored = tx.AppendAudit(entry);
   if (!stored) return std::move(stored).error();
   return domain::Status::Ok();
+}
+
+// Records file as attached to c by actor (role: the staff role's wire name, or "beneficiary"),
+// filling in its id, time and uploader.
+inline domain::Status RecordAttachment(WriteTransaction& tx, const domain::Case& c,
+                                       Attachment& file, const domain::Actor& actor,
+                                       std::string role, domain::Instant at) {
+  file.uploaded_at = at;
+  file.uploaded_by = actor;
+  auto id = tx.InsertAttachment(c.id, file);
+  if (!id) return std::move(id).error();
+  file.id = *id;
+  domain::JsonWriter data;
+  data.Add("attachment_id", file.id)
+      .Add("filename", std::string_view(file.filename))
+      .Add("media_type", std::string_view(file.media_type))
+      .Add("size", file.size)
+      .Add("sha256", std::string_view(file.sha256));
+  domain::CaseEvent event;
+  event.at = at;
+  event.type = "attachment_added";
+  event.visibility = file.visibility;
+  event.actor = actor;
+  event.actor_role = std::move(role);
+  event.data = data.Finish();
+  auto appended = tx.AppendEvent(c.id, event);
+  if (!appended) return std::move(appended).error();
+  return Audit(tx, at, actor, "case.attachment_added", c.reference.ToString(), event.data);
 }
 
 }  // namespace shakwa::app

@@ -365,34 +365,32 @@ void HandleCase::Assign(std::string_view reference, std::int64_t version,
 
 void HandleCase::AddNote(std::string_view reference, std::int64_t version,
                          const domain::StaffUser& user, std::string text, Done done) const {
-  if (Status s = CheckText(text, "text"); !s.ok()) {
-    done(std::move(s).error());
-    return;
-  }
-  Act(
-      reference, version, Caller::Staff(user),
-      [text = std::move(text)](Context& ctx) -> Status {
-        if (domain::IsTerminal(ctx.value.status)) return RequireOpen(ctx.value);
-        ctx.events.push_back(
-            Event(ctx, "note", CaseEvent::Visibility::kInternal, TextData("text", text)));
-        return Status::Ok();
-      },
-      std::move(done));
+  Message(reference, version, user, std::move(text), "note", CaseEvent::Visibility::kInternal,
+          std::move(done));
 }
 
 void HandleCase::Reply(std::string_view reference, std::int64_t version,
                        const domain::StaffUser& user, std::string text, Done done) const {
+  Message(reference, version, user, std::move(text), "reply", CaseEvent::Visibility::kPublic,
+          std::move(done));
+}
+
+void HandleCase::Message(std::string_view reference, std::int64_t version,
+                         const domain::StaffUser& user, std::string text, std::string type,
+                         CaseEvent::Visibility visibility, Done done) const {
   if (Status s = CheckText(text, "text"); !s.ok()) {
     done(std::move(s).error());
     return;
   }
   Act(
       reference, version, Caller::Staff(user),
-      [text = std::move(text)](Context& ctx) -> Status {
+      [text = std::move(text), type = std::move(type), visibility](Context& ctx) -> Status {
         if (domain::IsTerminal(ctx.value.status)) return RequireOpen(ctx.value);
-        if (Status s = StartWorkIfAssessed(ctx); !s.ok()) return s;
-        ctx.events.push_back(
-            Event(ctx, "reply", CaseEvent::Visibility::kPublic, TextData("text", text)));
+        // A reply to the beneficiary is work on the case; an internal note is not yet.
+        if (visibility == CaseEvent::Visibility::kPublic) {
+          if (Status s = StartWorkIfAssessed(ctx); !s.ok()) return s;
+        }
+        ctx.events.push_back(Event(ctx, type, visibility, TextData("text", text)));
         return Status::Ok();
       },
       std::move(done));

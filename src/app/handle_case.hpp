@@ -119,6 +119,10 @@ class HandleCase {
   using Change = std::function<domain::Status(Context&)>;
 
  private:
+  // A note (internal) or a reply (public): a text event on an open case.
+  void Message(std::string_view reference, std::int64_t version, const domain::StaffUser& user,
+               std::string text, std::string type, domain::CaseEvent::Visibility visibility,
+               Done done) const;
   void Act(std::string_view reference, std::optional<std::int64_t> version, Caller caller,
            Change change, Done done) const;
 

@@ -61,17 +61,13 @@ void StaffAccounts::SignIn(std::string_view email_in, std::string_view password,
                            Done<SignedIn> done) {
   const domain::Instant now = clock_.Now();
   const std::string email = domain::NormalizeEmail(email_in).value_or(std::string(email_in));
-  std::optional<StoredUser> found;
-  if (Status s = store_.Read([&](ReadTransaction& tx) -> Status {
-        auto user = tx.FindUserByEmail(email);
-        if (!user) return std::move(user).error();
-        found = std::move(*user);
-        return Status::Ok();
-      });
-      !s.ok()) {
-    done(std::move(s).error());
+  auto lookup = ReadValue<std::optional<StoredUser>>(
+      store_, [&](ReadTransaction& tx) { return tx.FindUserByEmail(email); });
+  if (!lookup) {
+    done(std::move(lookup).error());
     return;
   }
+  const std::optional<StoredUser>& found = *lookup;
 
   if (!found || !found->value.active) {
     // Same work, same answer as for a wrong password: the response says nothing about which
@@ -304,31 +300,13 @@ void StaffAccounts::ChangeUser(std::int64_t user_id, std::optional<bool> active,
 }
 
 domain::Result<std::vector<domain::Department>> StaffAccounts::Departments() const {
-  std::vector<domain::Department> out;
-  if (Status s = store_.Read([&](ReadTransaction& tx) -> Status {
-        auto all = tx.Departments();
-        if (!all) return std::move(all).error();
-        out = std::move(*all);
-        return Status::Ok();
-      });
-      !s.ok()) {
-    return std::move(s).error();
-  }
-  return out;
+  return ReadValue<std::vector<domain::Department>>(
+      store_, [](ReadTransaction& tx) { return tx.Departments(); });
 }
 
 domain::Result<std::vector<domain::StaffUser>> StaffAccounts::Users() const {
-  std::vector<domain::StaffUser> out;
-  if (Status s = store_.Read([&](ReadTransaction& tx) -> Status {
-        auto all = tx.Users();
-        if (!all) return std::move(all).error();
-        out = std::move(*all);
-        return Status::Ok();
-      });
-      !s.ok()) {
-    return std::move(s).error();
-  }
-  return out;
+  return ReadValue<std::vector<domain::StaffUser>>(store_,
+                                                   [](ReadTransaction& tx) { return tx.Users(); });
 }
 
 }  // namespace shakwa::app

@@ -225,32 +225,10 @@ void StaffCases::Attach(std::string_view reference_text,
           e.message_param = std::string(domain::NameOf(c.status));
           return e;
         }
+        const std::string role =
+            staff ? std::string(domain::NameOf(staff->role)) : std::string("beneficiary");
         for (Attachment& a : *stored_files) {
-          a.uploaded_at = now;
-          a.uploaded_by = actor;
-          auto id = tx.InsertAttachment(c.id, a);
-          if (!id) return std::move(id).error();
-          a.id = *id;
-          domain::JsonWriter data;
-          data.Add("attachment_id", a.id)
-              .Add("filename", std::string_view(a.filename))
-              .Add("media_type", std::string_view(a.media_type))
-              .Add("size", a.size)
-              .Add("sha256", std::string_view(a.sha256));
-          domain::CaseEvent event;
-          event.at = now;
-          event.type = "attachment_added";
-          event.visibility = a.visibility;
-          event.actor = actor;
-          event.actor_role = staff ? std::string(domain::NameOf(staff->role)) : "beneficiary";
-          event.data = data.Finish();
-          auto appended = tx.AppendEvent(c.id, event);
-          if (!appended) return std::move(appended).error();
-          if (Status s = Audit(tx, now, actor, "case.attachment_added", c.reference.ToString(),
-                               event.data);
-              !s.ok()) {
-            return s;
-          }
+          if (Status s = RecordAttachment(tx, c, a, actor, role, now); !s.ok()) return s;
         }
         c.version += 1;
         c.handling.updated_at = now;

@@ -97,19 +97,8 @@ void SubmitCase::Record(domain::Result<domain::Case> validated, const domain::Ac
           return s;
         }
         for (Attachment& a : receipt->attachments) {
-          a.uploaded_at = stored.recorded_at;
-          a.uploaded_by = stored.recorded_by;
-          auto attachment_id = tx.InsertAttachment(stored.id, a);
-          if (!attachment_id) return std::move(attachment_id).error();
-          a.id = *attachment_id;
-          domain::JsonWriter data;
-          data.Add("attachment_id", a.id)
-              .Add("filename", std::string_view(a.filename))
-              .Add("media_type", std::string_view(a.media_type))
-              .Add("size", a.size)
-              .Add("sha256", std::string_view(a.sha256));
-          if (Status s = Audit(tx, stored.recorded_at, stored.recorded_by, "case.attachment_added",
-                               stored.reference.ToString(), data.Finish());
+          if (Status s = RecordAttachment(tx, stored, a, stored.recorded_by, recorder_role,
+                                          stored.recorded_at);
               !s.ok()) {
             return s;
           }

@@ -171,7 +171,8 @@ class AttachmentsTest(unittest.TestCase):
                            {"Content-Type": content_type, "X-Access-Code": code})
         self.assertEqual(r.status, 201, r)
         timeline = server.view(reference, code).json()["timeline"]
-        self.assertEqual([e["type"] for e in timeline].count("attachment_added"), 1)
+        # Both files are on the timeline: the one sent with the case and the later one.
+        self.assertEqual([e["type"] for e in timeline].count("attachment_added"), 2)
 
     def test_refused_files_change_nothing(self):
         server = self.start(env={"SHAKWA_ATTACHMENTS_MAX_FILE_BYTES": "2048",

@@ -44,10 +44,10 @@ struct StoredUser {
 // A file attached to a case. The bytes live in the file store (by SHA-256), not the database.
 struct Attachment {
   std::int64_t id = 0;
-  std::string sha256;       // lower-case hex of the content
-  std::int64_t size = 0;    // bytes
-  std::string media_type;   // detected from the content, never taken from the client
-  std::string filename;     // as the uploader named it (display only; never a path)
+  std::string sha256;      // lower-case hex of the content
+  std::int64_t size = 0;   // bytes
+  std::string media_type;  // detected from the content, never taken from the client
+  std::string filename;    // as the uploader named it (display only; never a path)
   domain::Instant uploaded_at{};
   domain::Actor uploaded_by;
   domain::CaseEvent::Visibility visibility = domain::CaseEvent::Visibility::kPublic;
@@ -75,9 +75,9 @@ struct CaseQuery {
 
   // need-to-know, set by the application from the caller's role, never by the caller
   struct Scope {
-    std::optional<std::string> department;    // only this department's cases
-    std::optional<std::int64_t> agent_id;     // only received cases, or recorded/assessed by them
-    bool closed_only = false;                 // only closed cases (quality review)
+    std::optional<std::string> department;  // only this department's cases
+    std::optional<std::int64_t> agent_id;   // only received cases, or recorded/assessed by them
+    bool closed_only = false;               // only closed cases (quality review)
   } scope;
 
   Sort sort = Sort::kReceivedDesc;
@@ -177,5 +177,21 @@ class Store {
   // Runs work in a read-only snapshot on the calling thread. May block.
   virtual domain::Status Read(const ReadWork& work) = 0;
 };
+
+// The value one read returns, in its own snapshot: the common shape of a use case's lookup.
+template <typename T, typename Read>
+domain::Result<T> ReadValue(Store& store, Read read) {
+  std::optional<T> out;
+  if (domain::Status s = store.Read([&](ReadTransaction& tx) -> domain::Status {
+        domain::Result<T> value = read(tx);
+        if (!value) return std::move(value).error();
+        out = std::move(*value);
+        return domain::Status::Ok();
+      });
+      !s.ok()) {
+    return std::move(s).error();
+  }
+  return std::move(*out);
+}
 
 }  // namespace shakwa::app

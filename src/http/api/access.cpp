@@ -3,6 +3,7 @@
 #include <memory>
 #include <stdexcept>
 
+#include "domain/reference_number.hpp"
 #include "http/problem.hpp"
 
 namespace shakwa::http::api {
@@ -200,7 +201,9 @@ void Guard(Router& router, Method method, std::string_view pattern, const Depend
             caller->principal.kind = domain::Principal::Kind::kBeneficiary;
             const auto reference = request.path_params.find("reference");
             if (attempts != nullptr && reference != request.path_params.end()) {
-              const std::string key = reference->second;
+              // One counter per case, however its reference is spelt (case, digits).
+              const auto parsed = domain::ParseReference(reference->second);
+              const std::string key = parsed ? parsed->ToString() : reference->second;
               if (int wait = attempts->BlockedFor(key, clock.Now()); wait > 0) {
                 Error e = Error::Of(ErrorCode::kTooManyRequests, MessageId::kTooManyAttempts);
                 e.message_param = std::to_string(wait);
@@ -210,7 +213,9 @@ void Guard(Router& router, Method method, std::string_view pattern, const Depend
                 return;
               }
               (*shared)(request, *caller, [caller, respond, attempts, key, &clock](Response r) {
-                if (r.status == 404) {
+                // Only "no such case with this code" is a guess; a missing attachment is not.
+                if (r.status == 404 &&
+                    r.body.find("\"code\":\"case_not_found\"") != std::string::npos) {
                   attempts->RecordFailure(key, clock.Now());
                 } else if (r.status < 400) {
                   attempts->RecordSuccess(key);
@@ -235,8 +240,19 @@ void Guard(Router& router, Method method, std::string_view pattern, const Depend
         request.blocking([&request, &accounts, access, caller, by_cookie, shared, respond]() {
           try {
             auto user = accounts.Authenticate(caller->token);
+            // A browser sends its cookie everywhere: on an endpoint open to anyone (sign-in, the
+            // public form), a stale session or another role's cookie is simply not used. A bearer
+            // token is asked for explicitly, so it is always checked.
+            const bool ignore_cookie =
+                by_cookie && access.anonymous && (!user || !Admits(access, user->role));
+            if (ignore_cookie) {
+              caller->token.clear();
+              caller->principal.kind = domain::Principal::Kind::kAnonymous;
+              (*shared)(request, *caller, [caller, respond](Response r) { respond(std::move(r)); });
+              return;
+            }
             if (!user) {
-              respond(Problem(user.error(), request));
+              respond(Refuse(user.error().code, user.error().message, request));
               return;
             }
             if (!Admits(access, user->role)) {

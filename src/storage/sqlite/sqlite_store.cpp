@@ -680,7 +680,7 @@ void AppendSelect(SqlText& sql, SqlText where, const SortPlan& plan,
 }
 
 // The statement for a page of q: at most rows cases after the cursor's place. nullopt when q
-// cannot match anything (a closed-only scope asked for other statuses).
+// cannot match anything (say, a closed-only scope asked for other statuses).
 //
 // Every index a queue reads leads with the status (after the department or assignee, when the
 // query pins one) and then the sort's keys (migration 0002). So a page is one SELECT per status
