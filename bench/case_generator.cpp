@@ -1076,7 +1076,7 @@ int Run(const Options& o) {
   shakwa::crypto::SodiumFieldCipher cipher(keys);
   shakwa::crypto::SodiumAccessCodeHasher hasher(keys);
   const auto writes_per_commit =
-      static_cast<std::size_t>(std::max<std::int64_t>(1, o.batch / kCasesPerWrite));
+      std::max<std::size_t>(1, static_cast<std::size_t>(o.batch) / kCasesPerWrite);
   auto opened =
       shakwa::storage::sqlite::SqliteStore::Open({db_path, 1, writes_per_commit}, cipher);
   if (!opened) throw std::runtime_error("open store: " + opened.error().detail);

@@ -220,7 +220,7 @@ DB_BYTES=$(manifest db_bytes)
   echo "| table or index | bytes | per case | share |"
   echo "|---|---:|---:|---:|"
   awk -F= -v n="$CASES" -v total="$DB_BYTES" '$1 ~ /^size\./ && $2 >= 1048576 {
-      printf "| %s | %d | %.0f | %.1f%% |\n", substr($1, 6), $2, $2 / n, 100 * $2 / total }' "$MANIFEST"
+      printf "| %s | %.0f | %.0f | %.1f%% |\n", substr($1, 6), $2, $2 / n, 100 * $2 / total }' "$MANIFEST"
   echo
   echo "Statuses: $(awk -F= '$1 ~ /^status\./ { printf "%s%s %s", sep, substr($1, 8), $2; sep = ", " }' "$MANIFEST")"
   echo
