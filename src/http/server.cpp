@@ -141,10 +141,12 @@ class Session : public std::enable_shared_from_this<Session> {
       return;
     }
     parser_.emplace();
-    parser_->body_limit(server_.settings.max_body_bytes);
+    // The header first, under the larger of the two limits (Beast checks Content-Length against
+    // it while reading the header); the body's own limit is chosen once the type is known.
+    body_limit_ = std::max(server_.settings.max_body_bytes, server_.settings.max_upload_bytes);
+    parser_->body_limit(body_limit_);
     parser_->header_limit(16 * 1024);
     stream_.expires_after(server_.settings.read_timeout);
-    // The header first: file uploads may be larger than any other body.
     bhttp::async_read_header(stream_, buffer_, *parser_,
                              beast::bind_front_handler(&Session::OnHeader, shared_from_this()));
   }
@@ -155,11 +157,13 @@ class Session : public std::enable_shared_from_this<Session> {
       return;
     }
     const std::string_view type = parser_->get()[bhttp::field::content_type];
-    if (type.substr(0, 19) == "multipart/form-data") {
-      body_limit_ = server_.settings.max_upload_bytes;
-      parser_->body_limit(body_limit_);
-    } else {
-      body_limit_ = server_.settings.max_body_bytes;
+    body_limit_ = type.substr(0, 19) == "multipart/form-data" ? server_.settings.max_upload_bytes
+                                                               : server_.settings.max_body_bytes;
+    parser_->body_limit(body_limit_);
+    // A declared length over the limit is refused before a byte of the body is read.
+    if (const auto length = parser_->content_length(); length && *length > body_limit_) {
+      OnRead(bhttp::error::body_limit, bytes);
+      return;
     }
     bhttp::async_read(stream_, buffer_, *parser_,
                       beast::bind_front_handler(&Session::OnRead, shared_from_this()));

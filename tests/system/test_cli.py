@@ -288,7 +288,8 @@ class FirstStartTest(CliTestCase):
         self.assertEqual(stat.S_IMODE(os.stat(key_path).st_mode), 0o600)
         with open(key_path) as f:
             key = f.read()
-        self.assertRegex(key, r"^[0-9a-f]{64}\n$")
+        # A keyring of one key, version 1 (docs/adr/0008).
+        self.assertRegex(key, r"^1 [0-9a-f]{64}\n$")
         self.assertEqual(server.listening["data_dir"], data)
 
         r = server.submit()
@@ -308,7 +309,7 @@ class FirstStartTest(CliTestCase):
         refused = sp.run_cli(["serve", "--data", data, "--listen", "127.0.0.1:0"], timeout=30)
         self.assertNotEqual(refused.returncode, 0)
         self.assertNotIn("listening", refused.stdout)
-        self.assertIn("readable by others", refused.stderr)
+        self.assertIn("open to group or others (mode 0644); chmod 600", refused.stderr)
 
     def test_named_key_file_must_exist(self):
         missing = self.path("keys", "master.key")
