@@ -24,11 +24,12 @@
 //
 // Usage: shakwa_bench_cases --dir DIR [--cases N] [--batch B] [--sample S] [--seed X] [--force]
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include <algorithm>
 #include <array>
-#include <chrono>
 #include <cctype>
+#include <chrono>
 #include <cmath>
 #include <condition_variable>
 #include <cstdint>
@@ -73,7 +74,7 @@ constexpr std::string_view kTestKeyHex =
 constexpr std::string_view kPassword = "bench-password-2026!";
 constexpr std::string_view kManifest = "bench-cases.txt";
 constexpr std::string_view kSample = "bench-sample.tsv";
-constexpr int kSequenceWidth = 6;  // the server's default [reference] sequence_digits
+constexpr int kSequenceWidth = 6;           // the server's default [reference] sequence_digits
 constexpr std::size_t kCasesPerWrite = 10;  // cases per Store::Write (one savepoint each)
 
 // ---------------------------------------------------------------------------------------------
@@ -330,36 +331,40 @@ const std::vector<std::string_view> kSentencesEn = {
 };
 
 const std::vector<std::string_view> kRemediesAr = {
-    "صرف المستحقات المتأخرة وتعويض التأخير وفق أحكام العقد", "إعادة فتح المنافسة أو تمديد موعدها",
-    "الإفراج عن الضمان في أقرب وقت", "إعادة تفعيل الحساب", "الاعتذار ومحاسبة المتسبب",
+    "صرف المستحقات المتأخرة وتعويض التأخير وفق أحكام العقد",
+    "إعادة فتح المنافسة أو تمديد موعدها",
+    "الإفراج عن الضمان في أقرب وقت",
+    "إعادة تفعيل الحساب",
+    "الاعتذار ومحاسبة المتسبب",
     "إعادة النظر في القرار وبيان أسبابه"};
 const std::vector<std::string_view> kRemediesEn = {
     "Pay the overdue amounts with compensation for the delay as the contract provides",
-    "Reopen the tender or extend its deadline", "Release the guarantee promptly",
-    "Reactivate the account", "An apology, and action against whoever was responsible",
+    "Reopen the tender or extend its deadline",
+    "Release the guarantee promptly",
+    "Reactivate the account",
+    "An apology, and action against whoever was responsible",
     "Reconsider the decision and give its reasons"};
 
-const std::vector<std::string_view> kFirstAr = {"محمد", "عبدالله", "فهد",  "خالد", "سعود", "عبدالعزيز",
-                                                "سلطان", "نورة",   "سارة", "ريم",  "هند",  "تركي",
-                                                "ماجد", "منى",    "عمر",  "يوسف", "فاطمة", "ناصر"};
+const std::vector<std::string_view> kFirstAr = {
+    "محمد", "عبدالله", "فهد",  "خالد", "سعود", "عبدالعزيز", "سلطان", "نورة",  "سارة",
+    "ريم",  "هند",     "تركي", "ماجد", "منى",  "عمر",       "يوسف",  "فاطمة", "ناصر"};
 const std::vector<std::string_view> kFamilyAr = {
-    "الحربي", "العتيبي", "القحطاني", "الشهري", "الدوسري", "الغامدي", "الزهراني",
-    "المطيري", "السبيعي", "العنزي",  "الشمري", "التميمي", "السهلي",  "البقمي"};
+    "الحربي",  "العتيبي", "القحطاني", "الشهري", "الدوسري", "الغامدي", "الزهراني",
+    "المطيري", "السبيعي", "العنزي",   "الشمري", "التميمي", "السهلي",  "البقمي"};
 const std::vector<std::string_view> kFirstEn = {"Mohammed", "Abdullah", "Fahad", "Khalid", "Saud",
                                                 "Sultan",   "Noura",    "Sara",  "Reem",   "Hind",
                                                 "Turki",    "Majed",    "Omar",  "Yousef"};
-const std::vector<std::string_view> kFamilyEn = {"Alharbi",  "Alotaibi", "Alqahtani", "Alshehri",
-                                                 "Aldossari", "Alghamdi", "Alzahrani", "Almutairi",
-                                                 "Alsubaie", "Alanazi",  "Alshammari", "Altamimi"};
+const std::vector<std::string_view> kFamilyEn = {"Alharbi",   "Alotaibi", "Alqahtani",  "Alshehri",
+                                                 "Aldossari", "Alghamdi", "Alzahrani",  "Almutairi",
+                                                 "Alsubaie",  "Alanazi",  "Alshammari", "Altamimi"};
 const std::vector<std::string_view> kOrgPrefixAr = {"مؤسسة", "شركة", "مكتب"};
-const std::vector<std::string_view> kOrgCoreAr = {"البناء المتقدم", "الأفق",   "الرواد",
-                                                  "النخبة",        "المدار",  "الإتقان",
-                                                  "الريادة",       "السحاب", "الواحة"};
+const std::vector<std::string_view> kOrgCoreAr = {"البناء المتقدم", "الأفق",  "الرواد",
+                                                  "النخبة",         "المدار", "الإتقان",
+                                                  "الريادة",        "السحاب", "الواحة"};
 const std::vector<std::string_view> kOrgSuffixAr = {"للمقاولات", "للتجارة", "للتقنية",
                                                     "للخدمات اللوجستية", "للاستشارات الهندسية"};
-const std::vector<std::string_view> kOrgCoreEn = {"Advanced Building", "Horizon", "Pioneers",
-                                                  "Elite",             "Orbit",   "Precision",
-                                                  "Oasis",             "Summit"};
+const std::vector<std::string_view> kOrgCoreEn = {
+    "Advanced Building", "Horizon", "Pioneers", "Elite", "Orbit", "Precision", "Oasis", "Summit"};
 const std::vector<std::string_view> kOrgSuffixEn = {"Contracting Co.", "Trading Est.",
                                                     "Technology Co.", "Logistics Co.",
                                                     "Engineering Consultants"};
@@ -409,7 +414,7 @@ struct Staff {
   std::vector<std::int64_t> agents, managers;
   std::map<std::string, std::vector<std::int64_t>> handlers;  // by department
   std::map<std::string, std::int64_t> supervisors;            // by department
-  std::vector<std::pair<std::string, std::string>> logins;    // role key -> e-mail, for the manifest
+  std::vector<std::pair<std::string, std::string>> logins;  // role key -> e-mail, for the manifest
 };
 
 void Check(const domain::Status& status, std::string_view what) {
@@ -439,8 +444,8 @@ Staff AddStaff(app::Store& store, domain::Instant now) {
       store,
       [&](app::WriteTransaction& tx) -> domain::Status {
         for (const Department& d : kDepartments) {
-          if (auto s = tx.InsertDepartment({std::string(d.code), std::string(d.name_ar),
-                                            std::string(d.name_en), true});
+          if (auto s = tx.InsertDepartment(
+                  {std::string(d.code), std::string(d.name_ar), std::string(d.name_en), true});
               !s.ok()) {
             return s;
           }
@@ -459,17 +464,16 @@ Staff AddStaff(app::Store& store, domain::Instant now) {
         };
         for (const Department& d : kDepartments) {
           const std::string code(d.code);
-          staff.supervisors[code] = add(domain::Role::kSupervisor, code,
-                                        "supervisor." + code + "@bench.shakwa.test",
-                                        "مشرف " + std::string(d.name_ar));
+          staff.supervisors[code] =
+              add(domain::Role::kSupervisor, code, "supervisor." + code + "@bench.shakwa.test",
+                  "مشرف " + std::string(d.name_ar));
           for (int i = 1; i <= 4; ++i) {
-            staff.handlers[code].push_back(add(
-                domain::Role::kHandler, code,
-                "handler" + std::to_string(i) + "." + code + "@bench.shakwa.test",
-                "معالج " + std::to_string(i) + " " + std::string(d.name_ar)));
+            staff.handlers[code].push_back(
+                add(domain::Role::kHandler, code,
+                    "handler" + std::to_string(i) + "." + code + "@bench.shakwa.test",
+                    "معالج " + std::to_string(i) + " " + std::string(d.name_ar)));
           }
-          staff.logins.emplace_back("handler." + code,
-                                    "handler1." + code + "@bench.shakwa.test");
+          staff.logins.emplace_back("handler." + code, "handler1." + code + "@bench.shakwa.test");
         }
         for (int i = 1; i <= 20; ++i) {
           staff.agents.push_back(add(domain::Role::kAgent, std::nullopt,
@@ -539,15 +543,16 @@ class Planner {
                                               {domain::CaseKind::kSuggestion, 8},
                                               {domain::CaseKind::kRemark, 8},
                                               {domain::CaseKind::kCompliment, 4}});
-    c.channel = Draw<domain::Channel>(
-        random_, {{domain::Channel::kPortal, 55}, {domain::Channel::kEmail, 10},
-                  {domain::Channel::kPhone, 15}, {domain::Channel::kWalkIn, 5},
-                  {domain::Channel::kSocial, 5}, {domain::Channel::kApi, 8},
-                  {domain::Channel::kSms, 2}});
-    const bool by_staff = c.channel == domain::Channel::kPhone ||
-                          c.channel == domain::Channel::kWalkIn ||
-                          c.channel == domain::Channel::kEmail ||
-                          c.channel == domain::Channel::kSocial;
+    c.channel = Draw<domain::Channel>(random_, {{domain::Channel::kPortal, 55},
+                                                {domain::Channel::kEmail, 10},
+                                                {domain::Channel::kPhone, 15},
+                                                {domain::Channel::kWalkIn, 5},
+                                                {domain::Channel::kSocial, 5},
+                                                {domain::Channel::kApi, 8},
+                                                {domain::Channel::kSms, 2}});
+    const bool by_staff =
+        c.channel == domain::Channel::kPhone || c.channel == domain::Channel::kWalkIn ||
+        c.channel == domain::Channel::kEmail || c.channel == domain::Channel::kSocial;
     if (by_staff) {
       c.recorded_by = {domain::Actor::Kind::kStaff, std::to_string(random_.Pick(staff_.agents))};
       c.recorded_at = c.received_at + std::chrono::minutes(random_.Between(2, 240));
@@ -564,44 +569,46 @@ class Planner {
     for (const auto& cat : Categories()) weights.push_back(cat.weight);
     const Category& category = Categories()[random_.Weighted(weights)];
     c.category = std::string(category.code);
-    c.about = Draw<domain::Subject>(
-        random_, {{domain::Subject::kService, 40}, {domain::Subject::kProcess, 25},
-                  {domain::Subject::kDecision, 15}, {domain::Subject::kProduct, 8},
-                  {domain::Subject::kProcedure, 8}, {domain::Subject::kSituation, 4}});
+    c.about = Draw<domain::Subject>(random_, {{domain::Subject::kService, 40},
+                                              {domain::Subject::kProcess, 25},
+                                              {domain::Subject::kDecision, 15},
+                                              {domain::Subject::kProduct, 8},
+                                              {domain::Subject::kProcedure, 8},
+                                              {domain::Subject::kSituation, 4}});
     c.subject = std::string(random_.Pick(arabic ? category.subjects_ar : category.subjects_en));
     if (random_.Chance(0.5)) c.subject += (arabic ? " رقم " : " no. ") + random_.Digits(8);
     // 200-2000 characters, most of them short: 200 + 1800 u^2 has its median near 650.
     const double u = random_.Uniform();
     const auto target = static_cast<std::size_t>(200 + 1800 * u * u);
-    c.description = Paragraph(random_, arabic,
-                              random_.Pick(arabic ? category.openings_ar : category.openings_en),
-                              target);
+    c.description =
+        Paragraph(random_, arabic,
+                  random_.Pick(arabic ? category.openings_ar : category.openings_en), target);
     if (random_.Chance(0.6)) {
       c.remedy_sought = std::string(random_.Pick(arabic ? kRemediesAr : kRemediesEn));
     }
     if (random_.Chance(0.4)) {
       const int n = random_.Chance(0.8) ? 1 : 2;
       for (int i = 0; i < n; ++i) {
-        const auto type = Draw<domain::TransactionType>(
-            random_, {{domain::TransactionType::kTender, 35},
-                      {domain::TransactionType::kContract, 25},
-                      {domain::TransactionType::kPaymentOrder, 25},
-                      {domain::TransactionType::kInvoice, 15}});
+        const auto type =
+            Draw<domain::TransactionType>(random_, {{domain::TransactionType::kTender, 35},
+                                                    {domain::TransactionType::kContract, 25},
+                                                    {domain::TransactionType::kPaymentOrder, 25},
+                                                    {domain::TransactionType::kInvoice, 15}});
         c.related_transactions.push_back({type, random_.Digits(12)});
       }
     }
-    c.preferred_channel = Draw<std::optional<domain::ContactChannel>>(
-        random_, {{domain::ContactChannel::kEmail, 50},
-                  {domain::ContactChannel::kSms, 30},
-                  {domain::ContactChannel::kPhone, 10},
-                  {std::nullopt, 10}});
+    c.preferred_channel =
+        Draw<std::optional<domain::ContactChannel>>(random_, {{domain::ContactChannel::kEmail, 50},
+                                                              {domain::ContactChannel::kSms, 30},
+                                                              {domain::ContactChannel::kPhone, 10},
+                                                              {std::nullopt, 10}});
     c.consent_notice_shown = c.channel == domain::Channel::kPortal || random_.Chance(0.5);
     c.vulnerable = random_.Chance(0.02);
     Beneficiary(c.beneficiary, arabic);
     c.handling.updated_at = c.recorded_at;
 
-    const std::string code = domain::MakeAccessCode(
-        [this](std::span<std::uint8_t> bytes) { random_.Fill(bytes); });
+    const std::string code =
+        domain::MakeAccessCode([this](std::span<std::uint8_t> bytes) { random_.Fill(bytes); });
     p.hash = hasher_.Hash(code);
     p.sampled = random_.Chance(sample_rate_);
     if (p.sampled) p.code = domain::FormatAccessCode(code);
@@ -634,12 +641,11 @@ class Planner {
         }
         break;
       case domain::BeneficiaryKind::kPrivate: {
-        const std::string org =
-            arabic ? std::string(random_.Pick(kOrgPrefixAr)) + " " +
-                         std::string(random_.Pick(kOrgCoreAr)) + " " +
-                         std::string(random_.Pick(kOrgSuffixAr))
-                   : std::string(random_.Pick(kOrgCoreEn)) + " " +
-                         std::string(random_.Pick(kOrgSuffixEn));
+        const std::string org = arabic ? std::string(random_.Pick(kOrgPrefixAr)) + " " +
+                                             std::string(random_.Pick(kOrgCoreAr)) + " " +
+                                             std::string(random_.Pick(kOrgSuffixAr))
+                                       : std::string(random_.Pick(kOrgCoreEn)) + " " +
+                                             std::string(random_.Pick(kOrgSuffixEn));
         b.name = random_.Chance(0.5) ? org : person;
         b.organization = org;
         b.national_id = "10" + random_.Digits(8);  // commercial registration
@@ -675,22 +681,40 @@ class Planner {
     using S = CaseStatus;
     const auto days = std::chrono::duration<double, std::ratio<86400>>(age).count();
     if (days < 2) {
-      return Draw<S>(random_, {{S::kReceived, 45}, {S::kAssessed, 25}, {S::kInProgress, 25},
-                               {S::kRejected, 3}, {S::kWithdrawn, 2}});
+      return Draw<S>(random_, {{S::kReceived, 45},
+                               {S::kAssessed, 25},
+                               {S::kInProgress, 25},
+                               {S::kRejected, 3},
+                               {S::kWithdrawn, 2}});
     }
     if (days < 14) {
-      return Draw<S>(random_, {{S::kReceived, 5}, {S::kAssessed, 10}, {S::kInProgress, 45},
-                               {S::kAwaitingBeneficiary, 12}, {S::kResolved, 15}, {S::kClosed, 8},
-                               {S::kRejected, 3}, {S::kWithdrawn, 1}, {S::kMerged, 1}});
+      return Draw<S>(random_, {{S::kReceived, 5},
+                               {S::kAssessed, 10},
+                               {S::kInProgress, 45},
+                               {S::kAwaitingBeneficiary, 12},
+                               {S::kResolved, 15},
+                               {S::kClosed, 8},
+                               {S::kRejected, 3},
+                               {S::kWithdrawn, 1},
+                               {S::kMerged, 1}});
     }
     if (days < 60) {
-      return Draw<S>(random_, {{S::kAssessed, 2}, {S::kInProgress, 20},
-                               {S::kAwaitingBeneficiary, 6}, {S::kResolved, 12}, {S::kClosed, 52},
-                               {S::kRejected, 4}, {S::kWithdrawn, 2}, {S::kMerged, 2}});
+      return Draw<S>(random_, {{S::kAssessed, 2},
+                               {S::kInProgress, 20},
+                               {S::kAwaitingBeneficiary, 6},
+                               {S::kResolved, 12},
+                               {S::kClosed, 52},
+                               {S::kRejected, 4},
+                               {S::kWithdrawn, 2},
+                               {S::kMerged, 2}});
     }
-    return Draw<S>(random_, {{S::kInProgress, 0.5}, {S::kAwaitingBeneficiary, 0.2},
-                             {S::kResolved, 0.3}, {S::kClosed, 86}, {S::kRejected, 7},
-                             {S::kWithdrawn, 3}, {S::kMerged, 3}});
+    return Draw<S>(random_, {{S::kInProgress, 0.5},
+                             {S::kAwaitingBeneficiary, 0.2},
+                             {S::kResolved, 0.3},
+                             {S::kClosed, 86},
+                             {S::kRejected, 7},
+                             {S::kWithdrawn, 3},
+                             {S::kMerged, 3}});
   }
 
   // The handling the status implies, and the events that got it there.
@@ -720,9 +744,9 @@ class Planner {
       std::int64_t total = 0;
       for (auto g : gaps) total += g;
       const auto room = (now_ - c.recorded_at).count() - 60'000;
-      const double squeeze =
-          total > room ? static_cast<double>(std::max<std::int64_t>(room, 6)) / static_cast<double>(total)
-                       : 1.0;
+      const double squeeze = total > room ? static_cast<double>(std::max<std::int64_t>(room, 6)) /
+                                                static_cast<double>(total)
+                                          : 1.0;
       domain::Instant t = c.recorded_at;
       for (auto g : gaps) {
         t += std::chrono::milliseconds(
@@ -809,8 +833,9 @@ class Planner {
           .Add("complexity", domain::NameOf(*h.complexity))
           .Add("impact", domain::NameOf(*h.impact));
       if (status == S::kRejected) {
-        const std::string reason = arabic ? "الموضوع خارج نطاق اختصاص الجهة، ويمكن رفعه إلى الجهة المختصة."
-                                          : "Out of our remit; it can be raised with the competent body.";
+        const std::string reason =
+            arabic ? "الموضوع خارج نطاق اختصاص الجهة، ويمكن رفعه إلى الجهة المختصة."
+                   : "Out of our remit; it can be raised with the competent body.";
         h.rejection_reason = reason;
         step("rejected", V::kPublic, agent, domain::Role::kAgent, S::kRejected,
              text("reason", reason));
@@ -839,8 +864,9 @@ class Planner {
     if (status == S::kAwaitingBeneficiary) {
       step("information_requested", V::kPublic, handler, domain::Role::kHandler,
            S::kAwaitingBeneficiary,
-           text("text", arabic ? "نرجو تزويدنا بصورة من أمر الدفع ورقم المستخلص."
-                               : "Please send us a copy of the payment order and the invoice number."));
+           text("text",
+                arabic ? "نرجو تزويدنا بصورة من أمر الدفع ورقم المستخلص."
+                       : "Please send us a copy of the payment order and the invoice number."));
     }
     if (status == S::kInProgress || status == S::kAwaitingBeneficiary) {
       Finish(p);
@@ -855,7 +881,8 @@ class Planner {
     h.outcome = Draw<domain::Outcome>(random_, {{domain::Outcome::kUpheld, 45},
                                                 {domain::Outcome::kPartiallyUpheld, 25},
                                                 {domain::Outcome::kNotUpheld, 30}});
-    h.root_cause = arabic ? "تأخر في الإجراءات الداخلية بين الإدارات." : "Delay between departments.";
+    h.root_cause =
+        arabic ? "تأخر في الإجراءات الداخلية بين الإدارات." : "Delay between departments.";
     h.decision = std::string(random_.Pick(arabic ? kDecisionsAr : kDecisionsEn));
     h.remedies = {random_.Chance(0.5) ? domain::Remedy::kCorrection : domain::Remedy::kExplanation};
     if (random_.Chance(0.3)) h.remedies.push_back(domain::Remedy::kApology);
@@ -863,8 +890,7 @@ class Planner {
       domain::JsonWriter data;
       data.Add("root_cause", std::string_view(*h.root_cause))
           .Add("outcome", domain::NameOf(*h.outcome));
-      step("findings", V::kInternal, handler, domain::Role::kHandler, std::nullopt,
-           data.Finish());
+      step("findings", V::kInternal, handler, domain::Role::kHandler, std::nullopt, data.Finish());
     }
     {
       domain::JsonWriter data;
@@ -1014,6 +1040,54 @@ std::vector<std::pair<std::string, std::int64_t>> Sizes(const fs::path& db) {
   return out;
 }
 
+// What a load depends on besides N and the seed: this generator's output (bump kLoadFormat when
+// it changes what it writes) and the schema the migrations make. A load made by an older
+// generator, or under other migrations (an index added, or changed in place), is made again.
+constexpr int kLoadFormat = 1;
+
+std::string SchemaOf(const fs::path& db) {
+  using shakwa::storage::sqlite::Connection;
+  auto connection = Connection::Open(db, true);
+  if (!connection)
+    throw std::runtime_error("open " + db.string() + ": " + connection.error().detail);
+  auto query = connection->Prepare(
+      "SELECT type || ' ' || name || ' ' || coalesce(sql, '') FROM sqlite_schema "
+      "WHERE name NOT LIKE 'sqlite_%' ORDER BY type, name");
+  if (!query) throw std::runtime_error("read schema: " + query.error().detail);
+  std::string schema;
+  for (;;) {
+    auto row = query->Step();
+    if (!row) throw std::runtime_error("read schema: " + row.error().detail);
+    if (!*row) break;
+    schema += query->Text(0);
+    schema += '\n';
+  }
+  return schema;
+}
+
+// FNV-1a: a fingerprint that is the same in every build, unlike std::hash.
+std::string Fingerprint(std::string_view text) {
+  std::uint64_t h = 14695981039346656037ULL;
+  for (const char ch : text) {
+    h ^= static_cast<unsigned char>(ch);
+    h *= 1099511628211ULL;
+  }
+  char out[17];
+  std::snprintf(out, sizeof out, "%016llx", static_cast<unsigned long long>(h));
+  return out;
+}
+
+// The fingerprint of the schema this binary's migrations make, from a scratch database.
+std::string CurrentSchemaFingerprint() {
+  const fs::path probe =
+      fs::temp_directory_path() / ("shakwa-bench-schema-" + std::to_string(::getpid()) + ".db");
+  auto migrated = shakwa::storage::sqlite::Migrate(probe);
+  if (!migrated) throw std::runtime_error("migrate a scratch database: " + migrated.error().detail);
+  std::string schema = SchemaOf(probe);
+  for (const char* suffix : {"", "-wal", "-shm"}) fs::remove(probe.string() + suffix);
+  return Fingerprint(std::to_string(kLoadFormat) + "\n" + schema);
+}
+
 struct Options {
   fs::path dir;
   std::int64_t cases = 1'000'000;
@@ -1039,14 +1113,19 @@ int Usage() {
 int Run(const Options& o) {
   const fs::path manifest_path = o.dir / kManifest;
   const fs::path db_path = o.dir / "shakwa.db";
+  const std::string schema = CurrentSchemaFingerprint();
   if (fs::exists(manifest_path)) {
     auto m = ReadManifest(manifest_path);
     if (m["finished"] == "1" && m["cases"] == std::to_string(o.cases) &&
-        m["seed"] == std::to_string(o.seed) && fs::exists(db_path)) {
+        m["seed"] == std::to_string(o.seed) && m["schema"] == schema && fs::exists(db_path)) {
       std::cerr << "bench: reusing the load in " << o.dir.string() << "\n";
       std::ifstream in(manifest_path);
       std::cout << in.rdbuf();
       return 0;
+    }
+    if (m["schema"] != schema) {
+      std::cerr << "bench: the load in " << o.dir.string()
+                << " was made under other migrations or by another generator; making it again\n";
     }
   }
   if (fs::exists(o.dir) && !fs::is_empty(o.dir)) {
@@ -1077,8 +1156,7 @@ int Run(const Options& o) {
   shakwa::crypto::SodiumAccessCodeHasher hasher(keys);
   const auto writes_per_commit =
       std::max<std::size_t>(1, static_cast<std::size_t>(o.batch) / kCasesPerWrite);
-  auto opened =
-      shakwa::storage::sqlite::SqliteStore::Open({db_path, 1, writes_per_commit}, cipher);
+  auto opened = shakwa::storage::sqlite::SqliteStore::Open({db_path, 1, writes_per_commit}, cipher);
   if (!opened) throw std::runtime_error("open store: " + opened.error().detail);
   auto& store = **opened;
 
@@ -1097,10 +1175,10 @@ int Run(const Options& o) {
   // The planner fills the next batch while the writer stores this one: two batches in flight.
   std::mutex mutex;
   std::condition_variable cv;
-  std::int64_t in_flight = 0;           // GUARDED_BY(mutex): cases
+  std::int64_t in_flight = 0;            // GUARDED_BY(mutex): cases
   std::optional<domain::Error> failure;  // GUARDED_BY(mutex)
-  std::int64_t written = 0;             // GUARDED_BY(mutex)
-  std::string recent_reference;         // GUARDED_BY(mutex): for merges
+  std::int64_t written = 0;              // GUARDED_BY(mutex)
+  std::string recent_reference;          // GUARDED_BY(mutex): for merges
   std::map<std::string, std::int64_t> statuses;
   std::int64_t events = 0;
   const auto t0 = SteadyClock::now();
@@ -1156,8 +1234,8 @@ int Run(const Options& o) {
             } else {
               for (const Planned& p : *unit) {
                 if (!p.sampled) continue;
-                sample << p.reference << '\t' << p.final.handling.department.value_or("-")
-                       << '\t' << domain::NameOf(p.final.status) << '\t'
+                sample << p.reference << '\t' << p.final.handling.department.value_or("-") << '\t'
+                       << domain::NameOf(p.final.status) << '\t'
                        << domain::NameOf(p.final.handling.priority) << '\t' << p.code << '\n';
               }
               recent_reference = unit->back().reference;
@@ -1179,15 +1257,16 @@ int Run(const Options& o) {
 
   const auto file_bytes = static_cast<std::int64_t>(fs::file_size(db_path));
   std::ostringstream m;
-  m << "cases=" << o.cases << "\nseed=" << o.seed << "\nbatch=" << o.batch
+  m << "cases=" << o.cases << "\nseed=" << o.seed << "\nschema=" << schema << "\nbatch=" << o.batch
     << "\nloaded_at=" << domain::FormatIso8601(now) << "\nload_seconds=" << load_seconds
-    << "\nload_cases_per_s=" << static_cast<std::int64_t>(static_cast<double>(o.cases) / load_seconds)
+    << "\nload_cases_per_s="
+    << static_cast<std::int64_t>(static_cast<double>(o.cases) / load_seconds)
     << "\npassword=" << kPassword;
   for (const auto& [role, email] : staff.logins) m << "\nlogin." << role << "=" << email;
   for (const auto& [status, count] : statuses) m << "\nstatus." << status << "=" << count;
   m << "\nevents_per_case=" << static_cast<double>(events) / static_cast<double>(o.cases);
-  m << "\ndb_bytes=" << file_bytes << "\ndb_bytes_per_case="
-    << static_cast<double>(file_bytes) / static_cast<double>(o.cases);
+  m << "\ndb_bytes=" << file_bytes
+    << "\ndb_bytes_per_case=" << static_cast<double>(file_bytes) / static_cast<double>(o.cases);
   for (const auto& [name, bytes] : Sizes(db_path)) m << "\nsize." << name << "=" << bytes;
   m << "\nfinished=1\n";
   {
