@@ -53,6 +53,19 @@ std::optional<std::int64_t> QueryNumber(std::string_view query, std::string_view
   return std::nullopt;
 }
 
+// {"items": [...]} from a list a use case read, or its problem.
+template <typename T, typename Render>
+void RespondItems(const domain::Result<std::vector<T>>& all, const Request& request,
+                  const Respond& respond, Render render) {
+  if (!all) {
+    respond(Problem(all.error(), request));
+    return;
+  }
+  json::array items;
+  for (const T& item : *all) items.push_back(render(item));
+  respond(JsonResponse(200, json::object{{"items", std::move(items)}}));
+}
+
 std::string SessionCookie(const std::string& token, std::int64_t max_age, bool secure) {
   std::string cookie = std::string(kSessionCookie) + "=" + token +
                        "; Path=/; HttpOnly; SameSite=Strict; Max-Age=" + std::to_string(max_age);
@@ -312,14 +325,8 @@ void AddAccountRoutes(Router& router, const Dependencies& deps) {
   Guard(router, Method::kGet, "/api/v1/departments", deps,
         [deps](const Request& request, const Caller&, Respond respond) {
           Blocking(request, respond, [&deps, &request, respond] {
-            auto all = deps.accounts.Departments();
-            if (!all) {
-              respond(Problem(all.error(), request));
-              return;
-            }
-            json::array items;
-            for (const auto& d : *all) items.push_back(DepartmentJson(d));
-            respond(JsonResponse(200, json::object{{"items", std::move(items)}}));
+            RespondItems(deps.accounts.Departments(), request, respond,
+                         [](const domain::Department& d) { return DepartmentJson(d); });
           });
         });
   Guard(router, Method::kPost, "/api/v1/admin/departments", deps,
@@ -329,14 +336,9 @@ void AddAccountRoutes(Router& router, const Dependencies& deps) {
   Guard(router, Method::kGet, "/api/v1/admin/users", deps,
         [deps](const Request& request, const Caller&, Respond respond) {
           Blocking(request, respond, [&deps, &request, respond] {
-            auto all = deps.accounts.Users();
-            if (!all) {
-              respond(Problem(all.error(), request));
-              return;
-            }
-            json::array items;
-            for (const auto& u : *all) items.push_back(UserJson(u, request.language));
-            respond(JsonResponse(200, json::object{{"items", std::move(items)}}));
+            RespondItems(
+                deps.accounts.Users(), request, respond,
+                [&request](const domain::StaffUser& u) { return UserJson(u, request.language); });
           });
         });
   Guard(router, Method::kPost, "/api/v1/admin/users", deps,
