@@ -157,7 +157,7 @@ SCENARIOS=(
   "staff read, full (handler; audited)|staff-read|$HANDLER|$GOAL_READ_P99_MS"
   "staff read, masked (manager)|staff-read|$MANAGER|$GOAL_READ_P99_MS"
   "queue page 1 (handler)|queue|$HANDLER|$GOAL_QUEUE_P99_MS"
-  "queue page 2-21 (cursor)|queue-next|$HANDLER|$GOAL_QUEUE_P99_MS"
+  "queue pages 2+ (cursor)|queue-next|$HANDLER|$GOAL_QUEUE_P99_MS"
   "beneficiary read (access code)|beneficiary-read||$GOAL_READ_P99_MS"
 )
 ROWS=()
