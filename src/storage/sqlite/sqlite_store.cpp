@@ -811,6 +811,33 @@ Result<app::StoredUser> ReadUser(const Statement& s) {
   return stored;
 }
 
+// Every row of statement (bound by the caller), each read by read_row (a Result<T>).
+template <typename T, typename ReadRow>
+Result<std::vector<T>> CollectRows(Statement& statement, ReadRow read_row) {
+  StatementUse use(statement);
+  std::vector<T> out;
+  for (;;) {
+    auto row = use->Step();
+    if (!row) return std::move(row).error();
+    if (!*row) return out;
+    Result<T> value = read_row(*use);
+    if (!value) return std::move(value).error();
+    out.push_back(std::move(*value));
+  }
+}
+
+// The user with id, by a statement selecting kUserColumns WHERE user_id = ?.
+Result<std::optional<domain::StaffUser>> UserById(Statement& statement, std::int64_t id) {
+  StatementUse use(statement);
+  use->Bind(1, id);
+  auto row = use->Step();
+  if (!row) return std::move(row).error();
+  if (!*row) return std::optional<domain::StaffUser>{};
+  auto user = ReadUser(*use);
+  if (!user) return std::move(user).error();
+  return std::optional<domain::StaffUser>(std::move(user->value));
+}
+
 constexpr std::string_view kUserColumns =
     "SELECT user_id, email, name, role, department, active, failed_logins, locked_until, "
     "created_at, password_hash FROM users ";
@@ -1056,14 +1083,7 @@ class SqliteStore::Writer final : public app::WriteTransaction {
   }
 
   Result<std::optional<domain::StaffUser>> FindUser(std::int64_t id) override {
-    StatementUse use(*user_by_id_);
-    use->Bind(1, id);
-    auto row = use->Step();
-    if (!row) return std::move(row).error();
-    if (!*row) return std::optional<domain::StaffUser>{};
-    auto user = ReadUser(*use);
-    if (!user) return std::move(user).error();
-    return std::optional<domain::StaffUser>(std::move(user->value));
+    return UserById(*user_by_id_, id);
   }
 
   Status InsertSession(const domain::Session& session) override {
@@ -1277,15 +1297,10 @@ class SqliteStore::Reader final : public app::ReadTransaction {
   }
 
   Result<std::vector<domain::Category>> Categories() override {
-    StatementUse use(*categories_);
-    std::vector<domain::Category> out;
-    for (;;) {
-      auto row = use->Step();
-      if (!row) return std::move(row).error();
-      if (!*row) break;
-      out.push_back(domain::Category{use->Text(0), use->Text(1), use->Text(2), use->Int(3) != 0});
-    }
-    return out;
+    return CollectRows<domain::Category>(*categories_, [](const Statement& r) {
+      return Result<domain::Category>(
+          domain::Category{r.Text(0), r.Text(1), r.Text(2), r.Int(3) != 0});
+    });
   }
 
   Result<std::int64_t> CountCases() override {
@@ -1369,29 +1384,18 @@ class SqliteStore::Reader final : public app::ReadTransaction {
   }
 
   Result<std::vector<domain::Department>> Departments() override {
-    StatementUse use(*departments_);
-    std::vector<domain::Department> out;
-    for (;;) {
-      auto row = use->Step();
-      if (!row) return std::move(row).error();
-      if (!*row) break;
-      out.push_back(domain::Department{use->Text(0), use->Text(1), use->Text(2), use->Int(3) != 0});
-    }
-    return out;
+    return CollectRows<domain::Department>(*departments_, [](const Statement& r) {
+      return Result<domain::Department>(
+          domain::Department{r.Text(0), r.Text(1), r.Text(2), r.Int(3) != 0});
+    });
   }
 
   Result<std::vector<domain::StaffUser>> Users() override {
-    StatementUse use(*users_);
-    std::vector<domain::StaffUser> out;
-    for (;;) {
-      auto row = use->Step();
-      if (!row) return std::move(row).error();
-      if (!*row) break;
-      auto user = ReadUser(*use);
-      if (!user) return std::move(user).error();
-      out.push_back(std::move(user->value));
-    }
-    return out;
+    return CollectRows<domain::StaffUser>(*users_, [](const Statement& r) {
+      auto user = ReadUser(r);
+      if (!user) return Result<domain::StaffUser>(std::move(user).error());
+      return Result<domain::StaffUser>(std::move(user->value));
+    });
   }
 
   Result<std::optional<app::StoredUser>> FindUserByEmail(std::string_view email) override {
@@ -1406,14 +1410,7 @@ class SqliteStore::Reader final : public app::ReadTransaction {
   }
 
   Result<std::optional<domain::StaffUser>> FindUser(std::int64_t id) override {
-    StatementUse use(*user_by_id_);
-    use->Bind(1, id);
-    auto row = use->Step();
-    if (!row) return std::move(row).error();
-    if (!*row) return std::optional<domain::StaffUser>{};
-    auto user = ReadUser(*use);
-    if (!user) return std::move(user).error();
-    return std::optional<domain::StaffUser>(std::move(user->value));
+    return UserById(*user_by_id_, id);
   }
 
   Result<std::optional<domain::Session>> FindSession(
