@@ -821,7 +821,7 @@ class Planner {
     if (category.code == "staff_conduct" && random_.Chance(0.5)) {
       h.concerns_department = std::string(random_.Pick(kDepartments).code);
     }
-    h.resolution_due_at = c.received_at + std::chrono::days(21);
+    p.final.clock.resolution_due_at = c.received_at + std::chrono::days(21);
     {
       domain::JsonWriter data;
       data.Add("kind", domain::NameOf(c.kind))

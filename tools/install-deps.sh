@@ -10,7 +10,7 @@ packages=(
   # libraries (Boost 1.81: 1.74 does not compile Asio with C++20 on GCC 12)
   libboost1.81-dev libboost-json1.81-dev libboost-url1.81-dev
   libsqlite3-dev sqlite3 libsodium-dev libtomlplusplus-dev libcli11-dev libspdlog-dev libfmt-dev
-  libmagic-dev libmagic-mgc
+  libmagic-dev libmagic-mgc libicu-dev
   # tests and tools
   libgtest-dev libgmock-dev clang-format clang-tidy python3 python3-yaml curl wrk procps
 )

@@ -22,6 +22,31 @@ inline domain::Status Audit(WriteTransaction& tx, domain::Instant at, const doma
   return domain::Status::Ok();
 }
 
+// Stores c as changed at now (the next version) with its new timeline events, and one audit
+// record per event, all in tx. c.version is the version it was read at.
+inline domain::Status StoreCaseChange(WriteTransaction& tx, domain::Case& c,
+                                      const std::vector<domain::CaseEvent>& events,
+                                      const domain::Actor& actor, domain::Instant now) {
+  c.version += 1;
+  c.handling.updated_at = now;
+  if (domain::Status s = tx.UpdateCase(c); !s.ok()) return s;
+  const std::string subject = c.reference.ToString();
+  for (const domain::CaseEvent& event : events) {
+    auto appended = tx.AppendEvent(c.id, event);
+    if (!appended) return std::move(appended).error();
+    domain::JsonWriter detail;
+    detail.Add("version", c.version);
+    if (event.from_status) detail.Add("from_status", domain::NameOf(*event.from_status));
+    if (event.to_status) detail.Add("to_status", domain::NameOf(*event.to_status));
+    if (!event.data.empty()) detail.AddRaw("data", event.data);
+    if (domain::Status s = Audit(tx, now, actor, "case." + event.type, subject, detail.Finish());
+        !s.ok()) {
+      return s;
+    }
+  }
+  return domain::Status::Ok();
+}
+
 // Records file as attached to c by actor (role: the staff role's wire name, or "beneficiary"),
 // filling in its id, time and uploader.
 inline domain::Status RecordAttachment(WriteTransaction& tx, const domain::Case& c,

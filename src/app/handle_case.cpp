@@ -3,6 +3,7 @@
 #include <algorithm>
 
 #include "app/audit_record.hpp"
+#include "app/escalation.hpp"
 #include "domain/access.hpp"
 #include "domain/access_code.hpp"
 #include "domain/json_writer.hpp"
@@ -89,18 +90,21 @@ Status RequireOpen(const domain::Case& c) {
   return NotWhile(c.status);
 }
 
-// Provisional resolution targets in calendar days, until the business calendar (issue 4)
-// computes them in business time.
-domain::Instant ProvisionalDue(const domain::Case& c) {
-  int days = 5;
-  if (c.kind == domain::CaseKind::kSuggestion) {
-    days = 15;
-  } else if (c.handling.priority == domain::Priority::kUrgent) {
-    days = 1;
-  } else if (c.handling.priority == domain::Priority::kHigh) {
-    days = 2;
-  }
-  return c.received_at + std::chrono::days(days);
+// Staff have answered the beneficiary when they reply, ask, decide, or reject the case.
+bool IsResponse(const CaseEvent& e) {
+  return e.visibility == CaseEvent::Visibility::kPublic &&
+         (e.type == "reply" || e.type == "information_requested" || e.type == "resolved" ||
+          e.type == "rejected");
+}
+
+// The clock is scheduled again after every action (a new priority, category or kind changes the
+// targets); this says what else moves it.
+domain::ClockChange ClockChangeOf(CaseStatus before, const domain::Case& after,
+                                  const std::vector<CaseEvent>& events, bool by_staff) {
+  domain::ClockChange change;
+  change.status_changed = before != after.status;
+  change.public_staff_message = by_staff && std::any_of(events.begin(), events.end(), IsResponse);
+  return change;
 }
 
 std::string TextData(std::string_view key, const std::string& text) {
@@ -152,8 +156,13 @@ Status CheckStaffReferences(Store& store, const std::optional<std::string>& depa
 }  // namespace
 
 HandleCase::HandleCase(Store& store, const Clock& clock, const AccessCodeHasher& hasher,
-                       std::shared_ptr<const domain::CategoryCatalogue> categories)
-    : store_(store), clock_(clock), hasher_(hasher), categories_(std::move(categories)) {}
+                       std::shared_ptr<const domain::CategoryCatalogue> categories,
+                       std::shared_ptr<const TimeRulesSource> time)
+    : store_(store),
+      clock_(clock),
+      hasher_(hasher),
+      categories_(std::move(categories)),
+      time_(time ? std::move(time) : TimeRulesSource::Defaults()) {}
 
 void HandleCase::Act(std::string_view reference_text, std::optional<std::int64_t> version,
                      Caller caller, Change change, Done done) const {
@@ -175,14 +184,15 @@ void HandleCase::Act(std::string_view reference_text, std::optional<std::int64_t
   const AccessCodeHasher& hasher = hasher_;
   store_.Write(
       [reference = *reference, version, caller = std::move(caller), code,
-       change = std::move(change), result, now, &hasher](WriteTransaction& tx) -> Status {
+       change = std::move(change), result, now, &hasher,
+       rules = time_->Current()](WriteTransaction& tx) -> Status {
         const Error not_found = Error::Of(ErrorCode::kNotFound, MessageId::kCaseNotFound);
         auto stored = tx.FindCase(reference);
         if (!stored) return std::move(stored).error();
         if (!*stored) return not_found;
         domain::Case& c = (*stored)->value;
         std::vector<CaseEvent> events;
-        Context ctx{tx, c, events, {}, {}, now};
+        Context ctx{tx, c, events, {}, {}, now, *rules};
         if (caller.staff) {
           if (!domain::MaySeeCase(*caller.staff, c)) return not_found;
           ctx.actor = domain::Actor{domain::Actor::Kind::kStaff, std::to_string(caller.staff->id)};
@@ -198,24 +208,11 @@ void HandleCase::Act(std::string_view reference_text, std::optional<std::int64_t
           e.message_param = std::to_string(c.version);
           return e;
         }
+        const CaseStatus before = c.status;
         if (Status s = change(ctx); !s.ok()) return s;
-        c.version += 1;
-        c.handling.updated_at = now;
-        if (Status s = tx.UpdateCase(c); !s.ok()) return s;
-        const std::string subject = c.reference.ToString();
-        for (const CaseEvent& event : ctx.events) {
-          auto appended = tx.AppendEvent(c.id, event);
-          if (!appended) return std::move(appended).error();
-          domain::JsonWriter detail;
-          detail.Add("version", c.version);
-          if (event.from_status) detail.Add("from_status", domain::NameOf(*event.from_status));
-          if (event.to_status) detail.Add("to_status", domain::NameOf(*event.to_status));
-          if (!event.data.empty()) detail.AddRaw("data", event.data);
-          if (Status s = Audit(tx, now, ctx.actor, "case." + event.type, subject, detail.Finish());
-              !s.ok()) {
-            return s;
-          }
-        }
+        domain::AdvanceClock(c, ClockChangeOf(before, c, ctx.events, caller.staff.has_value()),
+                             *rules, now);
+        if (Status s = StoreCaseChange(tx, c, ctx.events, ctx.actor, now); !s.ok()) return s;
         *result = std::move(c);
         return Status::Ok();
       },
@@ -299,7 +296,6 @@ void HandleCase::Assess(std::string_view reference, std::int64_t version,
         }
         if (a.concerns_department) h.concerns_department = a.concerns_department;
         h.assessed_by = assessor;
-        h.resolution_due_at = ProvisionalDue(c);
         data.Add("kind", domain::NameOf(c.kind))
             .Add("category", std::string_view(c.category))
             .Add("priority", domain::NameOf(h.priority))
@@ -614,6 +610,95 @@ void HandleCase::Withdraw(std::string_view reference, std::string access_code,
                   reason && !reason->empty() ? TextData("reason", *reason) : std::string());
         if (Status s = Transition(ctx, CaseAction::kWithdraw, event); !s.ok()) return s;
         ctx.events.push_back(std::move(event));
+        return Status::Ok();
+      },
+      std::move(done));
+}
+
+void HandleCase::Escalate(std::string_view reference, std::string access_code,
+                          std::optional<std::int64_t> version, std::optional<std::string> reason,
+                          Done done) const {
+  if (reason) {
+    if (Status s = CheckText(*reason, "reason", false); !s.ok()) {
+      done(std::move(s).error());
+      return;
+    }
+  }
+  // The owners of the ladder's levels are read first; the write then needs no second read.
+  auto staff = ReadValue<std::vector<domain::StaffUser>>(
+      store_, [](ReadTransaction& tx) { return tx.Users(); });
+  if (!staff) {
+    done(std::move(staff).error());
+    return;
+  }
+  Act(
+      reference, version, Caller::Beneficiary(std::move(access_code)),
+      [reason = std::move(reason), staff = std::move(*staff)](Context& ctx) -> Status {
+        domain::Case& c = ctx.value;
+        auto level = domain::BeneficiaryEscalationLevel(c, ctx.rules, ctx.now);
+        if (!level) return std::move(level).error();
+        std::string_view cause = "beneficiary";
+        if (c.status == CaseStatus::kResolved) {
+          // Rejecting the decision reopens the case for a new one, as an appeal does.
+          cause = "decision_rejected";
+          CaseEvent event =
+              Event(ctx, "decision_rejected", CaseEvent::Visibility::kPublic,
+                    reason && !reason->empty() ? TextData("reason", *reason) : std::string());
+          if (Status s = Transition(ctx, CaseAction::kAppeal, event); !s.ok()) return s;
+          c.handling.decision.reset();
+          c.handling.remedies.clear();
+          ctx.events.push_back(std::move(event));
+        } else if (reason && !reason->empty()) {
+          ctx.events.push_back(Event(ctx, "escalation_requested", CaseEvent::Visibility::kPublic,
+                                     TextData("reason", *reason)));
+        }
+        return RaiseEscalation(ctx.tx, c, ctx.events, ctx.rules, staff, *level, cause, ctx.actor,
+                               ctx.actor_role, ctx.now);
+      },
+      std::move(done));
+}
+
+void HandleCase::RecordExternalReferral(std::string_view reference, std::int64_t version,
+                                        const domain::StaffUser& user, domain::ExternalBody to,
+                                        std::string outside_reference,
+                                        std::optional<std::string> note, Done done) const {
+  if (Status s = CheckText(outside_reference, "outside_reference"); !s.ok()) {
+    done(std::move(s).error());
+    return;
+  }
+  if (domain::CountCodePoints(outside_reference) > 100) {
+    done(Invalid({{"outside_reference", MessageId::kTooLong, "100"}}));
+    return;
+  }
+  if (note) {
+    if (Status s = CheckText(*note, "note", false); !s.ok()) {
+      done(std::move(s).error());
+      return;
+    }
+  }
+  Act(
+      reference, version, Caller::Staff(user),
+      [to, outside_reference = std::move(outside_reference),
+       note = std::move(note)](Context& ctx) -> Status {
+        domain::Case& c = ctx.value;
+        if (c.status == CaseStatus::kMerged || c.status == CaseStatus::kWithdrawn) {
+          return NotWhile(c.status);
+        }
+        // The hand-off follows the last internal level (DOMAIN.md): before it, escalate.
+        if (c.escalation_level < ctx.rules.ladder().last_level()) {
+          Error e = Error::Of(ErrorCode::kConflict, MessageId::kForbiddenTransition,
+                              "external referral before the last internal level");
+          e.message_param = std::string(domain::NameOf(c.status));
+          return e;
+        }
+        c.handling.external_referral_to = to;
+        c.handling.external_reference = outside_reference;
+        domain::JsonWriter data;
+        data.Add("to", domain::NameOf(to))
+            .Add("outside_reference", std::string_view(outside_reference));
+        if (note && !note->empty()) data.Add("note", std::string_view(*note));
+        ctx.events.push_back(
+            Event(ctx, "referred_externally", CaseEvent::Visibility::kPublic, data.Finish()));
         return Status::Ok();
       },
       std::move(done));

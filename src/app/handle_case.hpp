@@ -24,6 +24,7 @@
 #include "app/ports/clock.hpp"
 #include "app/ports/secrets.hpp"
 #include "app/ports/store.hpp"
+#include "app/time_rules_source.hpp"
 #include "domain/category.hpp"
 
 namespace shakwa::app {
@@ -71,8 +72,10 @@ class HandleCase {
  public:
   using Done = std::function<void(domain::Result<domain::Case>)>;
 
+  // time: the calendar, SLA policy and ladder in force (DOMAIN.md's defaults when null).
   HandleCase(Store& store, const Clock& clock, const AccessCodeHasher& hasher,
-             std::shared_ptr<const domain::CategoryCatalogue> categories);
+             std::shared_ptr<const domain::CategoryCatalogue> categories,
+             std::shared_ptr<const TimeRulesSource> time = nullptr);
 
   // staff
   void Assess(std::string_view reference, std::int64_t version, const domain::StaffUser& user,
@@ -105,6 +108,19 @@ class HandleCase {
   void Withdraw(std::string_view reference, std::string access_code,
                 std::optional<std::int64_t> version, std::optional<std::string> reason,
                 Done done) const;
+  // The beneficiary escalates: once the resolution deadline has passed, or to reject a decision
+  // (a resolved case goes back to in_progress). The case rises one level, the level's owner
+  // answers for it, and both are told (outbox). domain::BeneficiaryEscalationLevel says when not.
+  void Escalate(std::string_view reference, std::string access_code,
+                std::optional<std::int64_t> version, std::optional<std::string> reason,
+                Done done) const;
+
+  // Staff record that the case went to an outside body (external recourse) and its reference
+  // there.
+  void RecordExternalReferral(std::string_view reference, std::int64_t version,
+                              const domain::StaffUser& user, domain::ExternalBody to,
+                              std::string outside_reference, std::optional<std::string> note,
+                              Done done) const;
 
   // The change an action makes to the case (and, for a merge, to another): runs inside the
   // write transaction. Public so the tests can drive the same machinery.
@@ -115,6 +131,7 @@ class HandleCase {
     domain::Actor actor;
     std::string actor_role;  // wire name of the staff role, or "beneficiary"
     domain::Instant now;
+    const domain::TimeRules& rules;  // as they stood when the action began
   };
   using Change = std::function<domain::Status(Context&)>;
 
@@ -130,6 +147,7 @@ class HandleCase {
   const Clock& clock_;
   const AccessCodeHasher& hasher_;
   std::shared_ptr<const domain::CategoryCatalogue> categories_;
+  std::shared_ptr<const TimeRulesSource> time_;
 };
 
 // Limits on what staff and beneficiaries write into a case.

@@ -62,6 +62,7 @@ void SubmitCase::Record(domain::Result<domain::Case> validated, const domain::Ac
   c.reference.prefix = domain::ReferencePrefix(c.kind);
   c.reference.year = domain::YearAt(c.received_at, domain::kRiyadhOffset);
   c.reference.width = settings_.sequence_width;
+  domain::ScheduleClock(c, *settings_.time->Current(), c.received_at);
 
   const std::string code =
       domain::MakeAccessCode([this](std::span<std::uint8_t> bytes) { random_.Fill(bytes); });

@@ -15,6 +15,7 @@
 #include "app/ports/clock.hpp"
 #include "app/ports/secrets.hpp"
 #include "app/ports/store.hpp"
+#include "app/time_rules_source.hpp"
 #include "domain/intake.hpp"
 #include "domain/staff.hpp"
 
@@ -32,6 +33,8 @@ class SubmitCase {
     domain::IntakeRules rules;        // the public channels
     domain::IntakeRules staff_rules;  // what agents record: every channel
     int sequence_width = 6;
+    // The SLA clocks start at receipt, by these rules (DOMAIN.md's defaults unless set).
+    std::shared_ptr<const TimeRulesSource> time = TimeRulesSource::Defaults();
   };
   using Done = std::function<void(domain::Result<Receipt>)>;
 

@@ -31,7 +31,9 @@ bool MaySeeCase(const StaffUser& user, const Case& c) {
              c.handling.assessed_by == user.id;
     case Role::kHandler:
     case Role::kSupervisor:
-      return SameDepartment(user, c.handling.department);
+      // An escalated case is also seen by whoever answers for it at its level.
+      return SameDepartment(user, c.handling.department) ||
+             c.handling.escalation_owner_id == user.id;
     case Role::kManager:
       return true;
     case Role::kQaReviewer:

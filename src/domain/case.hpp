@@ -116,6 +116,7 @@ struct Case {
   int escalation_level = 0;
   std::int64_t version = 1;  // bumped by every change; optimistic concurrency for staff actions
   CaseHandling handling;     // what staff have recorded (handling.hpp)
+  CaseClock clock;           // SLA due instants (sla.hpp)
 };
 
 // What happened to a case: one row of its timeline.

@@ -41,6 +41,12 @@ constexpr std::array kRemedies = {
     Term<Remedy>{Remedy::kProcessChange, "process_change", "تعديل إجراء", "process change"},
     Term<Remedy>{Remedy::kNone, "none", "لا يوجد", "none"},
 };
+constexpr std::array kExternalBodies = {
+    Term<ExternalBody>{ExternalBody::kDigitalGovernmentAuthority, "digital_government_authority",
+                       "هيئة الحكومة الرقمية (الشكوى الرقمية)",
+                       "Digital Government Authority (digital complaint)"},
+    Term<ExternalBody>{ExternalBody::kAmer, "amer", "مركز اتصال آمر", "Amer contact centre"},
+};
 
 }  // namespace
 
@@ -67,6 +73,10 @@ std::span<const Term<Outcome>> TermsOf<Outcome>() {
 template <>
 std::span<const Term<Remedy>> TermsOf<Remedy>() {
   return kRemedies;
+}
+template <>
+std::span<const Term<ExternalBody>> TermsOf<ExternalBody>() {
+  return kExternalBodies;
 }
 
 }  // namespace shakwa::domain

@@ -20,6 +20,8 @@ enum class Complexity { kSimple, kModerate, kComplex };
 enum class Impact { kIndividual, kGroup, kWidespread };
 enum class Outcome { kUpheld, kPartiallyUpheld, kNotUpheld };
 enum class Remedy { kApology, kCorrection, kExplanation, kRefund, kProcessChange, kNone };
+// Where a case goes once the last internal level has answered (external recourse).
+enum class ExternalBody { kDigitalGovernmentAuthority, kAmer };
 
 template <>
 std::span<const Term<Priority>> TermsOf<Priority>();
@@ -33,6 +35,21 @@ template <>
 std::span<const Term<Outcome>> TermsOf<Outcome>();
 template <>
 std::span<const Term<Remedy>> TermsOf<Remedy>();
+template <>
+std::span<const Term<ExternalBody>> TermsOf<ExternalBody>();
+
+// The case's SLA clock (sla.hpp schedules it). Due instants are UTC; absent when nothing is due.
+struct CaseClock {
+  std::optional<Instant> first_response_due_at;
+  std::optional<Instant> first_responded_at;  // the first public reply: the response is met
+  std::optional<Instant> next_update_due_at;  // the beneficiary hears of progress by then
+  std::optional<Instant> resolution_due_at;
+  std::optional<Instant> paused_since;       // awaiting the beneficiary since
+  std::int64_t paused_minutes = 0;           // business minutes the clock stood still, before now
+  int escalation_step = 0;                   // ladder steps taken (sla.hpp)
+  std::optional<Instant> escalation_due_at;  // when the next ladder step falls due
+  bool operator==(const CaseClock&) const = default;
+};
 
 // What staff have recorded while handling a case; empty until they record it.
 struct CaseHandling {
@@ -58,7 +75,10 @@ struct CaseHandling {
   // closing
   std::optional<std::string> rejection_reason;  // shown to the beneficiary
   std::optional<std::string> merged_into;       // reference of the case it was merged into
-  std::optional<Instant> resolution_due_at;     // provisional until issue 4's business calendar
+  // escalation: who answers for the case at its current level, and the hand-off outside
+  std::optional<std::int64_t> escalation_owner_id;
+  std::optional<ExternalBody> external_referral_to;
+  std::optional<std::string> external_reference;  // the outside body's reference
   Instant updated_at{};
 };
 

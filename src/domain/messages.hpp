@@ -51,6 +51,7 @@ enum class MessageId {
   kInvalidCursor,
   kMustBeInteger,
   kMustBeNumberInRange,
+  kMustBePositive,
   // request-level problems
   kValidationFailed,
   kMalformedJson,
@@ -73,6 +74,10 @@ enum class MessageId {
   kFindingsRequired,
   kCannotMergeIntoItself,
   kMergeTargetClosed,
+  kEscalationNotYet,
+  kEscalationWhileAwaiting,
+  kEscalationAtLastLevel,
+  kEscalationClosed,
   kUnsupportedFileType,
   kFileTooLarge,
   kTooManyFiles,
@@ -83,6 +88,11 @@ enum class MessageId {
   kStorageUnavailable,
   kShuttingDown,
   kInternalError,
+  // business calendar settings
+  kInvalidWorkingHours,
+  kOverlappingWorkingHours,
+  kNoWorkingDay,
+  kInvalidDateRange,
   kCount  // not a message: the number of messages
 };
 

@@ -17,6 +17,7 @@
 #include <vector>
 
 #include "domain/messages.hpp"
+#include "domain/time.hpp"
 
 namespace shakwa::domain {
 
@@ -53,9 +54,14 @@ struct Error {
   std::string detail;              // for logs only
   std::vector<FieldError> fields;  // for kInvalidInput
   std::string message_param;       // substituted into message
+  // When the parameter reads differently in Arabic: its Arabic form (message_param is English).
+  std::string message_param_ar;
+  // An instant the message names ("you can escalate on …"): people read it as a Hijri and
+  // Gregorian date in Riyadh time; machines get it as ISO 8601 ("available_at").
+  std::optional<Instant> when;
 
   static Error Of(ErrorCode code, MessageId message, std::string detail = {}) {
-    return Error{code, message, std::move(detail), {}, {}};
+    return Error{code, message, std::move(detail), {}, {}, {}, {}};
   }
 };
 

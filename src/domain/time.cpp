@@ -80,4 +80,23 @@ int YearAt(Instant instant, minutes utc_offset) {
   return int{year_month_day{floor<days>(instant + utc_offset)}.year()};
 }
 
+std::string FormatIsoDate(year_month_day date) {
+  char buffer[16];
+  std::snprintf(buffer, sizeof buffer, "%04d-%02u-%02u", int{date.year()}, unsigned{date.month()},
+                unsigned{date.day()});
+  return buffer;
+}
+
+std::optional<year_month_day> ParseIsoDate(std::string_view text) {
+  int y = 0, m = 0, d = 0;
+  if (text.size() != 10 || !Digits(text, 0, 4, y) || text[4] != '-' || !Digits(text, 5, 2, m) ||
+      text[7] != '-' || !Digits(text, 8, 2, d)) {
+    return std::nullopt;
+  }
+  const year_month_day date{year{y}, month{static_cast<unsigned>(m)},
+                            day{static_cast<unsigned>(d)}};
+  if (!date.ok()) return std::nullopt;
+  return date;
+}
+
 }  // namespace shakwa::domain

@@ -25,4 +25,9 @@ int YearAt(Instant instant, std::chrono::minutes utc_offset);
 
 inline constexpr std::chrono::minutes kRiyadhOffset{180};
 
+// "2026-03-20"
+std::string FormatIsoDate(std::chrono::year_month_day date);
+// Accepts exactly "YYYY-MM-DD" naming a real date; nullopt otherwise.
+std::optional<std::chrono::year_month_day> ParseIsoDate(std::string_view text);
+
 }  // namespace shakwa::domain

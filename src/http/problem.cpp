@@ -2,6 +2,7 @@
 
 #include <boost/json.hpp>
 
+#include "domain/calendar.hpp"
 #include "domain/case.hpp"
 
 namespace shakwa::http {
@@ -49,10 +50,18 @@ Response Problem(const domain::Error& error, const Request& request) {
   // A status named in a message is shown as people read it, in their language.
   std::string param = error.message_param;
   if (error.message == domain::MessageId::kForbiddenTransition ||
-      error.message == domain::MessageId::kMergeTargetClosed) {
+      error.message == domain::MessageId::kMergeTargetClosed ||
+      error.message == domain::MessageId::kEscalationClosed) {
     if (auto case_status = domain::FromName<domain::CaseStatus>(param)) {
       param = std::string(domain::LabelOf(*case_status, language));
     }
+  }
+  if (language == domain::Language::kArabic && !error.message_param_ar.empty()) {
+    param = error.message_param_ar;
+  }
+  if (error.when) {
+    param = domain::FormatForPeople(*error.when, language);
+    body["available_at"] = domain::FormatIso8601(*error.when);
   }
   body["title"] = domain::Message(error.message, language, param);
   body["status"] = status;

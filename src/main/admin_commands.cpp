@@ -5,6 +5,10 @@
 #include <future>
 #include <iostream>
 
+#include "app/escalation.hpp"
+#include "app/manage_calendar.hpp"
+#include "domain/calendar.hpp"
+#include "main/guide_file.hpp"
 #include "storage/sqlite/sqlite_store.hpp"
 
 namespace shakwa::main {
@@ -174,6 +178,155 @@ int RotateKeysCommand(const SettingsSources& sources) {
             << " cases re-sealed. Older keys stay in the keyring: version 1 keys the access "
                "codes and session tokens.\n";
   return 0;
+}
+
+TimeSetup LoadTimeSetup(const Settings& settings) {
+  std::optional<std::filesystem::path> file;
+  if (!settings.guide.file.empty()) file = settings.guide.file;
+  GuideFile loaded = LoadGuideFile(file);
+  return TimeSetup{std::make_shared<app::TimeRulesSource>(std::move(loaded.rules)),
+                   std::make_shared<const domain::GuideSettings>(std::move(loaded.guide))};
+}
+
+namespace {
+
+// The rules in force: the guide file, and the admins' holiday adjustments if a database exists
+// (a bare `sla due` on a fresh machine needs none).
+std::shared_ptr<app::TimeRulesSource> RulesInForce(const SettingsSources& sources,
+                                                   std::unique_ptr<Opened>* keep_open) {
+  const Settings settings = LoadSettings(sources);
+  TimeSetup setup = LoadTimeSetup(settings);
+  if (!std::filesystem::exists(DatabasePath(settings)) && keep_open == nullptr) {
+    return setup.rules;
+  }
+  auto opened = Open(sources);
+  if (!opened) return nullptr;
+  SystemClock clock;
+  app::ManageCalendar calendar(*opened->store, clock, setup.rules);
+  if (auto refreshed = calendar.Refresh(); !refreshed) {
+    PrintError(refreshed.error());
+    return nullptr;
+  }
+  if (keep_open) {
+    *keep_open = std::move(opened);
+  } else {
+    opened->store->Close();
+  }
+  return setup.rules;
+}
+
+std::optional<domain::Instant> InstantArg(const std::string& text, const char* what) {
+  auto at = domain::ParseIso8601(text);
+  if (!at) {
+    std::cerr << what << ": \"" << text
+              << "\" is not an ISO 8601 instant with a zone (e.g. 2026-03-19T10:00:00+03:00)\n";
+  }
+  return at;
+}
+
+}  // namespace
+
+int CalendarHolidaysCommand(const SettingsSources& sources, int hijri_year,
+                            domain::Language language) {
+  auto rules = RulesInForce(sources, nullptr);
+  if (!rules) return 1;
+  const domain::BusinessCalendar& calendar = rules->Current()->calendar();
+  const bool ar = language == domain::Language::kArabic;
+  std::cout << (ar ? "عطلات العام الهجري " : "Holidays of Hijri year ") << hijri_year << "\n";
+  for (const domain::Holiday& h : calendar.HolidaysOfHijriYear(hijri_year)) {
+    std::cout << h.key << "\t" << (ar ? h.name_ar : h.name_en) << "\t"
+              << domain::FormatIsoDate(h.first) << " .. " << domain::FormatIsoDate(h.last) << "\t"
+              << domain::FormatDateForPeople(h.first, language) << " – "
+              << domain::FormatDateForPeople(h.last, language) << "\t"
+              << (h.provisional ? (ar ? "مبدئي" : "provisional") : (ar ? "مؤكد" : "confirmed"))
+              << "\n";
+  }
+  return 0;
+}
+
+int CalendarAdjustCommand(const SettingsSources& sources, const std::string& key, int hijri_year,
+                          const std::string& first, const std::string& last) {
+  const auto first_date = domain::ParseIsoDate(first);
+  const auto last_date = domain::ParseIsoDate(last);
+  if (!first_date || !last_date) {
+    std::cerr << "calendar adjust: --first and --last must be dates like 2026-03-20\n";
+    return 1;
+  }
+  std::unique_ptr<Opened> opened;
+  auto rules = RulesInForce(sources, &opened);
+  if (!rules) return 1;
+  SystemClock clock;
+  app::ManageCalendar calendar(*opened->store, clock, rules);
+  auto placed = calendar.Adjust(domain::HolidayAdjustment{key, hijri_year, *first_date, *last_date},
+                                Operator());
+  opened->store->Close();
+  if (!placed) {
+    std::cerr << "calendar adjust: ";
+    PrintError(placed.error());
+    return 1;
+  }
+  std::cout << placed->key << " " << hijri_year
+            << " confirmed: " << domain::FormatIsoDate(placed->first) << " .. "
+            << domain::FormatIsoDate(placed->last) << "\n";
+  return 0;
+}
+
+int SlaDueCommand(const SettingsSources& sources, const std::string& from,
+                  std::int64_t business_minutes) {
+  const auto at = InstantArg(from, "sla due: --from");
+  if (!at) return 1;
+  if (business_minutes < 0) {
+    std::cerr << "sla due: --business-minutes must not be negative\n";
+    return 1;
+  }
+  auto rules = RulesInForce(sources, nullptr);
+  if (!rules) return 1;
+  const domain::Instant due =
+      rules->Current()->calendar().AddBusinessMinutes(*at, business_minutes);
+  std::cout << domain::FormatIso8601(due) << "\n"
+            << domain::FormatForPeople(due, domain::Language::kArabic) << "\n"
+            << domain::FormatForPeople(due, domain::Language::kEnglish) << "\n";
+  return 0;
+}
+
+int SweepCommand(const SettingsSources& sources, const std::string& now_text) {
+  const auto now = InstantArg(now_text, "sweep: --now");
+  if (!now) return 1;
+  std::unique_ptr<Opened> opened;
+  auto rules = RulesInForce(sources, &opened);
+  if (!rules) return 1;
+  app::EscalateOverdue sweep(*opened->store, rules);
+  auto report = sweep.Run(*now);
+  opened->store->Close();
+  if (!report) {
+    std::cerr << "sweep: ";
+    PrintError(report.error());
+    return 1;
+  }
+  std::cout << "sweep as of " << domain::FormatIso8601(*now) << ": " << report->cases_due
+            << " due, " << report->cases_changed << " changed, " << report->cases_skipped
+            << " skipped, " << report->cases_failed << " failed\n";
+  const auto& ladder = rules->Current()->ladder();
+  for (const app::SweepAction& a : report->actions) {
+    std::cout << a.reference << " ";
+    switch (a.kind) {
+      case app::SweepAction::Kind::kWarning:
+        std::cout << "warning";
+        break;
+      case app::SweepAction::Kind::kEscalated:
+        std::cout << "escalated to level " << a.level;
+        for (const auto& l : ladder.levels) {
+          if (l.level == a.level) std::cout << " (" << l.name_en << ")";
+        }
+        break;
+      case app::SweepAction::Kind::kLevelAlreadyReached:
+        std::cout << "level " << a.level << " already reached";
+        break;
+    }
+    std::cout << " owner " << (a.owner_id ? std::to_string(*a.owner_id) : std::string("none"))
+              << " due " << domain::FormatIso8601(a.due_at) << "\n";
+  }
+  return report->cases_failed == 0 ? 0 : 1;
 }
 
 }  // namespace shakwa::main

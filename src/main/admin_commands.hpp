@@ -11,7 +11,9 @@
 
 #include "app/ports/clock.hpp"
 #include "app/staff_accounts.hpp"
+#include "app/time_rules_source.hpp"
 #include "crypto/sodium.hpp"
+#include "domain/guide.hpp"
 #include "main/settings.hpp"
 
 namespace shakwa::main {
@@ -46,5 +48,27 @@ int AddUserCommand(const SettingsSources& sources, const UserArgs& args);
 int VerifyAuditCommand(const SettingsSources& sources);
 // Adds a key to the keyring file and re-seals all personal data under it.
 int RotateKeysCommand(const SettingsSources& sources);
+
+// Time (issue 4). The rules come from the guide file ([guide] file) and the holiday adjustments
+// stored in the database, when there is one.
+// Lists the holidays of a Hijri year in Hijri and Gregorian dates.
+int CalendarHolidaysCommand(const SettingsSources& sources, int hijri_year,
+                            domain::Language language);
+// Confirms or moves a Hijri holiday of one Hijri year; open cases' clocks follow it.
+int CalendarAdjustCommand(const SettingsSources& sources, const std::string& key, int hijri_year,
+                          const std::string& first, const std::string& last);
+// Prints the instant `business_minutes` after `from` ("for operators checking a promise").
+int SlaDueCommand(const SettingsSources& sources, const std::string& from,
+                  std::int64_t business_minutes);
+// Runs one escalation sweep as of `now` and prints what it did.
+int SweepCommand(const SettingsSources& sources, const std::string& now);
+
+// The rules in force for settings: the guide file and, if given, a store's holiday adjustments.
+// Throws SettingsError for a bad guide file.
+struct TimeSetup {
+  std::shared_ptr<app::TimeRulesSource> rules;
+  std::shared_ptr<const domain::GuideSettings> guide;
+};
+TimeSetup LoadTimeSetup(const Settings& settings);
 
 }  // namespace shakwa::main

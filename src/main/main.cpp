@@ -9,8 +9,10 @@
 #include <chrono>
 #include <csignal>
 #include <iostream>
+#include <optional>
 #include <thread>
 
+#include "app/escalation_sweep_job.hpp"
 #include "app/handle_case.hpp"
 #include "app/staff_accounts.hpp"
 #include "app/staff_cases.hpp"
@@ -149,18 +151,28 @@ int Serve(const SettingsSources& sources, bool demo) {
   }
 
   SystemClock clock;
+  // The calendar, SLA policy and ladder (the guide file), with the holidays admins confirmed.
+  const TimeSetup time = LoadTimeSetup(settings);
+  app::ManageCalendar calendar(**store, clock, time.rules);
+  if (auto refreshed = calendar.Refresh(); !refreshed) {
+    LogEvent(*logger, spdlog::level::critical, "holiday adjustments unreadable",
+             {{"detail", refreshed.error().detail}});
+    return 1;
+  }
   auto catalogue = std::make_shared<const domain::CategoryCatalogue>(std::move(categories));
   domain::IntakeRules staff_rules;
   staff_rules.channels.clear();
   for (const auto& term : domain::TermsOf<domain::Channel>()) {
     staff_rules.channels.push_back(term.value);
   }
-  app::SubmitCase submit_case(app::SubmitCase::Settings{domain::IntakeRules{}, staff_rules,
-                                                        settings.reference.sequence_digits},
-                              **store, clock, random, hasher, catalogue);
+  app::SubmitCase submit_case(
+      app::SubmitCase::Settings{domain::IntakeRules{}, staff_rules,
+                                settings.reference.sequence_digits, time.rules},
+      **store, clock, random, hasher, catalogue);
   app::ViewCaseAsBeneficiary view_case(**store, hasher);
   app::StaffAccounts accounts(AccountSettings(settings), **store, clock, random, passwords, tokens);
-  app::HandleCase handle_case(**store, clock, hasher, catalogue);
+  app::HandleCase handle_case(**store, clock, hasher, catalogue, time.rules);
+  app::EscalateOverdue escalate_overdue(**store, time.rules);
   app::StaffCases staff_cases(**store, clock, hasher);
 
   if (demo) {
@@ -200,6 +212,9 @@ int Serve(const SettingsSources& sources, bool demo) {
   // Ten wrong access codes for one reference close it to guessing for fifteen minutes.
   app::AttemptLimiter access_code_attempts(10, std::chrono::minutes(15));
   deps.access_code_attempts = &access_code_attempts;
+  deps.time = time.rules;
+  deps.guide = time.guide;
+  deps.calendar = &calendar;
   http::api::AddRoutes(router, deps);
   JsonAccessLog access_log(logger, settings.log.requests);
   http::ServerSettings server_settings;
@@ -232,7 +247,26 @@ int Serve(const SettingsSources& sources, bool demo) {
             {"data_dir", settings.storage.data_dir.string()}});
   logger->flush();
 
+  std::optional<app::EscalationSweepJob> sweep_job;
+  if (settings.sweep.interval_seconds > 0) {
+    sweep_job.emplace(escalate_overdue, calendar, clock,
+                      std::chrono::seconds(settings.sweep.interval_seconds),
+                      [logger](const domain::Result<app::SweepReport>& report) {
+                        if (!report) {
+                          LogEvent(*logger, spdlog::level::err, "escalation sweep failed",
+                                   {{"detail", report.error().detail}});
+                        } else if (report->cases_due > 0) {
+                          LogEvent(*logger, spdlog::level::info, "escalation sweep",
+                                   {{"due", report->cases_due},
+                                    {"changed", report->cases_changed},
+                                    {"skipped", report->cases_skipped},
+                                    {"failed", report->cases_failed}});
+                        }
+                      });
+  }
+
   server.Run();
+  sweep_job.reset();  // before the store closes: a sweep in progress finishes its writes
 
   // Every request in flight has been answered; now commit what is queued and close the file.
   (*store)->Close();
@@ -324,6 +358,43 @@ int main(int argc, char** argv) {
       "rotate", "add a new key and re-seal all personal data under it (stop the server first)");
   add_common(keys_rotate);
 
+  auto* calendar = cli.add_subcommand("calendar", "the business calendar");
+  calendar->require_subcommand(1);
+  int hijri_year = 0;
+  std::string lang = "ar";
+  auto* calendar_holidays =
+      calendar->add_subcommand("holidays", "list a Hijri year's holidays (Hijri and Gregorian)");
+  add_common(calendar_holidays);
+  calendar_holidays->add_option("--hijri-year", hijri_year, "e.g. 1447")
+      ->required()
+      ->check(CLI::Range(1390, 1520));
+  calendar_holidays->add_option("--lang", lang, "ar or en")->check(CLI::IsMember({"ar", "en"}));
+  std::string holiday_key, first_date, last_date;
+  auto* calendar_adjust = calendar->add_subcommand(
+      "adjust", "confirm or move a Hijri holiday once the moon is sighted");
+  add_common(calendar_adjust);
+  calendar_adjust->add_option("key", holiday_key, "eid_al_fitr, eid_al_adha, …")->required();
+  calendar_adjust->add_option("--hijri-year", hijri_year, "e.g. 1447")
+      ->required()
+      ->check(CLI::Range(1390, 1520));
+  calendar_adjust->add_option("--first", first_date, "first day, YYYY-MM-DD")->required();
+  calendar_adjust->add_option("--last", last_date, "last day, YYYY-MM-DD")->required();
+
+  auto* sla = cli.add_subcommand("sla", "SLA clocks");
+  sla->require_subcommand(1);
+  std::string from;
+  std::int64_t business_minutes = 0;
+  auto* sla_due =
+      sla->add_subcommand("due", "the instant N business minutes after --from, in business time");
+  add_common(sla_due);
+  sla_due->add_option("--from", from, "ISO 8601 instant with a zone")->required();
+  sla_due->add_option("--business-minutes", business_minutes, "N")->required();
+
+  std::string sweep_now;
+  auto* sweep = cli.add_subcommand("sweep", "run one escalation sweep and print what it did");
+  add_common(sweep);
+  sweep->add_option("--now", sweep_now, "as of this ISO 8601 instant")->required();
+
   CLI11_PARSE(cli, argc, argv);
   // A flag given empty is an error LoadSettings reports, not a flag left out.
   for (const CLI::App* command : with_common) {
@@ -346,6 +417,16 @@ int main(int argc, char** argv) {
     if (user_add->parsed()) return AddUserCommand(sources, user_args);
     if (audit_verify->parsed()) return VerifyAuditCommand(sources);
     if (keys_rotate->parsed()) return RotateKeysCommand(sources);
+    if (calendar_holidays->parsed()) {
+      return CalendarHolidaysCommand(
+          sources, hijri_year,
+          lang == "en" ? shakwa::domain::Language::kEnglish : shakwa::domain::Language::kArabic);
+    }
+    if (calendar_adjust->parsed()) {
+      return CalendarAdjustCommand(sources, holiday_key, hijri_year, first_date, last_date);
+    }
+    if (sla_due->parsed()) return SlaDueCommand(sources, from, business_minutes);
+    if (sweep->parsed()) return SweepCommand(sources, sweep_now);
     return Serve(sources, demo);
   } catch (const SettingsError& e) {
     std::cerr << e.what() << "\n";

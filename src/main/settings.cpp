@@ -163,14 +163,24 @@ const std::vector<Key>& Keys() {
       {"reference", "sequence_digits", Type::kInteger,
        Int(4, 9,
            [](Settings& s, std::int64_t v) { s.reference.sequence_digits = static_cast<int>(v); })},
-      {"log", "level", Type::kString,
+      {"guide", "file", Type::kString,
        [](Settings& s, const std::string& v) -> std::string {
-         if (v != "debug" && v != "info" && v != "warn" && v != "error") {
-           return "\"" + v + "\" is not one of debug, info, warn, error";
-         }
-         s.log.level = v;
+         s.guide.file = v;
          return {};
        }},
+      {"sweep", "interval_seconds", Type::kInteger,
+       Int(0, 3600,
+           [](Settings& s, std::int64_t v) { s.sweep.interval_seconds = static_cast<int>(v); })},
+      {"log", "level", Type::kString,
+       [](Settings& s, const std::string& v)
+           -> std::
+               string {
+                 if (v != "debug" && v != "info" && v != "warn" && v != "error") {
+                   return "\"" + v + "\" is not one of debug, info, warn, error";
+                 }
+                 s.log.level = v;
+                 return {};
+               }},
       {"log", "requests", Type::kBoolean,
        [](Settings& s, const std::string& v) { return ApplyBool(s.log.requests, v); }},
   };
@@ -198,9 +208,10 @@ void ApplyFile(Settings& settings, const std::filesystem::path& path) {
       return k.section == section_name.str();
     });
     if (!known_section || section == nullptr) {
-      throw SettingsError("configuration error: " + path.string() + ": unknown section [" +
-                          std::string(section_name.str()) +
-                          "] (known: server, storage, security, reference, log)");
+      throw SettingsError(
+          "configuration error: " + path.string() + ": unknown section [" +
+          std::string(section_name.str()) +
+          "] (known: server, storage, security, attachments, reference, guide, sweep, log)");
     }
     for (const auto& [key_name, node] : *section) {
       const auto found = std::find_if(Keys().begin(), Keys().end(), [&](const Key& k) {

@@ -47,6 +47,14 @@ struct Settings {
   struct Reference {
     int sequence_digits = 6;
   } reference;
+  struct Guide {
+    // The calendar, SLA policy, escalation ladder and channels (docs/guide.example.toml); empty:
+    // DOMAIN.md's defaults.
+    std::filesystem::path file;
+  } guide;
+  struct Sweep {
+    int interval_seconds = 60;  // how often the server runs the escalation sweep; 0: never
+  } sweep;
   struct Log {
     std::string level = "info";
     bool requests = true;  // one JSON line per request

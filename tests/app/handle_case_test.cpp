@@ -329,8 +329,10 @@ TEST_F(HandleCaseTest, AssessMovesAReceivedCaseToAssessedWithWhatWasAssessed) {
   EXPECT_EQ(h.department, "procurement");
   EXPECT_EQ(h.assessed_by, agent_.id);
   EXPECT_EQ(h.updated_at, At("2026-03-10T10:00:00Z"));
-  // High priority: two days from receipt (provisional, calendar days).
-  EXPECT_EQ(h.resolution_due_at, At("2026-03-12T09:00:00Z"));
+  // High priority: 960 business minutes from receipt (Tuesday 12:00 Riyadh, in Ramadan's
+  // 10:00-15:00 hours): 180 on Tuesday, 300 each on Wednesday and Thursday, the weekend, then
+  // 180 on Sunday, which ends at 13:00 Riyadh.
+  EXPECT_EQ(r->clock.resolution_due_at, At("2026-03-15T10:00:00Z"));
 
   const domain::Case stored = Stored(s.reference);
   EXPECT_EQ(stored.version, 2);
@@ -368,7 +370,10 @@ TEST_F(HandleCaseTest, AssessCanReclassifyTheKindWithAPublicEvent) {
   ASSERT_TRUE(r.has_value());
   EXPECT_EQ(r->kind, domain::CaseKind::kSuggestion);
   EXPECT_EQ(r->reference.ToString(), s.reference);  // the reference keeps its prefix
-  EXPECT_EQ(r->handling.resolution_due_at, r->received_at + std::chrono::days{15});
+  // Fifteen business days for a suggestion: Ramadan's short days, Eid al-Fitr (20-23 March),
+  // then full days from 24 March (2280 business minutes in Ramadan, then ten full days and two
+  // hours).
+  EXPECT_EQ(r->clock.resolution_due_at, At("2026-04-07T07:00:00Z"));
   const auto timeline = Timeline(s.reference);
   ASSERT_EQ(timeline.size(), 3u);
   EXPECT_EQ(timeline[1].type, "reclassified");
@@ -397,7 +402,8 @@ TEST_F(HandleCaseTest, AssessCanBeRevisedWhileAssessed) {
   EXPECT_EQ(r->handling.priority, domain::Priority::kUrgent);
   EXPECT_EQ(r->handling.department, "procurement");
   EXPECT_EQ(r->handling.assessed_by, handler_.id);
-  EXPECT_EQ(r->handling.resolution_due_at, r->received_at + std::chrono::days{1});
+  // Urgent: one business day (480 minutes): 180 on Tuesday and 300 on Wednesday, in Ramadan.
+  EXPECT_EQ(r->clock.resolution_due_at, At("2026-03-11T12:00:00Z"));
 }
 
 TEST_F(HandleCaseTest, AssessRequiresADepartment) {

@@ -377,7 +377,7 @@ std::vector<domain::Case> RandomQueue() {
     h.department = departments[pick(4)];
     h.assignee_id = people[pick(4)];
     h.assessed_by = people[pick(4)];
-    if (pick(3)) h.resolution_due_at = QueueHour(pick(100));
+    if (pick(3)) c.clock.resolution_due_at = QueueHour(pick(100));
     h.updated_at = c.recorded_at;
     out.push_back(std::move(c));
   }
@@ -403,8 +403,9 @@ bool Keep(const app::CaseQuery& q, const domain::Case& c) {
     return false;
   }
   if (q.assignee_id && h.assignee_id != q.assignee_id) return false;
+  const domain::CaseClock& k = c.clock;
   if (q.overdue_at &&
-      (!h.resolution_due_at || *h.resolution_due_at >= *q.overdue_at || IsFinished(c.status))) {
+      (!k.resolution_due_at || *k.resolution_due_at >= *q.overdue_at || IsFinished(c.status))) {
     return false;
   }
   if (q.national_id && c.beneficiary.national_id != q.national_id) return false;

@@ -24,6 +24,7 @@ namespace {
 
 using domain::ErrorCode;
 using domain::MessageId;
+using testing::FullClock;
 using testing::FullHandling;
 using testing::QueueCases;
 using testing::QueueHour;
@@ -308,7 +309,9 @@ void ExpectSameHandling(const domain::CaseHandling& got, const domain::CaseHandl
   EXPECT_EQ(got.remedies, want.remedies);
   EXPECT_EQ(got.rejection_reason, want.rejection_reason);
   EXPECT_EQ(got.merged_into, want.merged_into);
-  EXPECT_EQ(got.resolution_due_at, want.resolution_due_at);
+  EXPECT_EQ(got.escalation_owner_id, want.escalation_owner_id);
+  EXPECT_EQ(got.external_referral_to, want.external_referral_to);
+  EXPECT_EQ(got.external_reference, want.external_reference);
   EXPECT_EQ(got.updated_at, want.updated_at);
 }
 
@@ -530,6 +533,7 @@ TEST_P(StoreContract, UpdateCaseStoresEveryHandlingFieldAndTheNewVersion) {
         c.category = "payments";
         c.escalation_level = 2;
         c.handling = FullHandling();
+        c.clock = FullClock();
         c.version = 2;
         if (auto s = tx.UpdateCase(c); !s.ok()) return std::move(s).error();
         // The transaction reads its own change (read-modify-write within one use case).
@@ -551,6 +555,7 @@ TEST_P(StoreContract, UpdateCaseStoresEveryHandlingFieldAndTheNewVersion) {
   EXPECT_EQ(c.category, "payments");
   EXPECT_EQ(c.escalation_level, 2);
   ExpectSameHandling(c.handling, FullHandling());
+  EXPECT_EQ(c.clock, FullClock());
   // What intake recorded stays as it was.
   EXPECT_EQ(c.subject, written.subject);
   EXPECT_EQ(c.received_at, written.received_at);
@@ -564,16 +569,19 @@ TEST_P(StoreContract, UpdateCaseClearsWhatIsNoLongerSet) {
   Insert(c);
   c = Find(c.reference)->value;
   c.handling = FullHandling();
+  c.clock = FullClock();
   c.version = 2;
   ASSERT_TRUE(Update(c).ok());
   c.handling = domain::CaseHandling{};
   c.handling.updated_at = QueueHour(9);
+  c.clock = domain::CaseClock{};
   c.version = 3;
   ASSERT_TRUE(Update(c).ok());
   const auto read = Find(c.reference);
   ASSERT_TRUE(read.has_value());
   EXPECT_EQ(read->value.version, 3);
   ExpectSameHandling(read->value.handling, c.handling);
+  EXPECT_EQ(read->value.clock, domain::CaseClock{});
 }
 
 TEST_P(StoreContract, AStaleVersionIsRefusedAndChangesNothing) {
@@ -780,7 +788,7 @@ TEST_P(StoreContract, ListCasesAppliesEachFilterAlone) {
        [](const domain::Case& c) { return c.received_at < QueueHour(7); }},
       {"overdue (due strictly before, still open)", [](auto& q) { q.overdue_at = QueueHour(28); },
        [](const domain::Case& c) {
-         return c.handling.resolution_due_at && *c.handling.resolution_due_at < QueueHour(28) &&
+         return c.clock.resolution_due_at && *c.clock.resolution_due_at < QueueHour(28) &&
                 IsOpen(c.status);
        }},
       {"national id", [](auto& q) { q.national_id = "1010000001"; },

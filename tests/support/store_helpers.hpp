@@ -134,9 +134,25 @@ inline domain::CaseHandling FullHandling() {
   h.remedies = {domain::Remedy::kApology, domain::Remedy::kRefund};
   h.rejection_reason = "خارج نطاق المركز";
   h.merged_into = "C-2026-000002-0";
-  h.resolution_due_at = QueueHour(72);
+  h.escalation_owner_id = 23;
+  h.external_referral_to = domain::ExternalBody::kAmer;
+  h.external_reference = "AMER-2026-77";
   h.updated_at = QueueHour(3) + std::chrono::milliseconds{456};
   return h;
+}
+
+// A clock with every field set, none to its default.
+inline domain::CaseClock FullClock() {
+  domain::CaseClock k;
+  k.first_response_due_at = QueueHour(4);
+  k.first_responded_at = QueueHour(2) + std::chrono::milliseconds{17};
+  k.next_update_due_at = QueueHour(20);
+  k.resolution_due_at = QueueHour(72);
+  k.paused_since = QueueHour(5);
+  k.paused_minutes = 95;
+  k.escalation_step = 2;
+  k.escalation_due_at = QueueHour(90);
+  return k;
 }
 
 // One case of the queue data: what staff queues filter and sort on.
@@ -215,7 +231,7 @@ inline std::vector<domain::Case> QueueCases() {
     if (row.department) h.department = row.department;
     if (row.assignee) h.assignee_id = row.assignee;
     if (row.assessed_by) h.assessed_by = row.assessed_by;
-    if (row.due_hour >= 0) h.resolution_due_at = QueueHour(row.due_hour);
+    if (row.due_hour >= 0) c.clock.resolution_due_at = QueueHour(row.due_hour);
     h.updated_at = QueueHour(row.updated_hour);
     out.push_back(std::move(c));
   }

@@ -24,6 +24,7 @@
 
 #include "app/ports/secrets.hpp"
 #include "domain/audit.hpp"
+#include "domain/calendar.hpp"
 #include "domain/case.hpp"
 #include "domain/category.hpp"
 #include "domain/result.hpp"
@@ -53,6 +54,21 @@ struct Attachment {
   domain::CaseEvent::Visibility visibility = domain::CaseEvent::Visibility::kPublic;
 };
 
+// A notice queued for delivery, written in the transaction of the change it tells of (the
+// outbox). It names its recipient, never their address: delivery reads that from the case.
+struct Notification {
+  enum class Recipient { kBeneficiary, kStaff };
+  std::int64_t id = 0;
+  std::int64_t case_id = 0;
+  domain::Instant created_at{};
+  std::string template_name;  // "escalated", "sla_warning", "external_recourse", …
+  Recipient recipient = Recipient::kBeneficiary;
+  std::optional<std::int64_t> recipient_user_id;  // for kStaff
+  std::string data;                               // a JSON object for the template
+  std::string dedupe_key;  // one notice per key, ever: a retried job queues nothing twice
+  std::optional<domain::Instant> delivered_at;
+};
+
 // Staff queues: which cases, in what order, from where. Every set field narrows the result.
 struct CaseQuery {
   enum class Sort { kReceivedAsc, kReceivedDesc, kPriorityDesc, kUpdatedDesc };
@@ -70,8 +86,12 @@ struct CaseQuery {
   std::optional<domain::Instant> received_from;  // inclusive
   std::optional<domain::Instant> received_to;    // exclusive
   std::optional<domain::Instant> overdue_at;     // resolution due before this, and still open
-  std::optional<std::string> national_id;        // found through the blind index
-  std::optional<std::string> mobile;             // found through the blind index (E.164)
+  std::optional<domain::Instant> first_response_overdue_at;  // no response yet, due before this
+  std::optional<domain::Instant> update_overdue_at;  // the beneficiary's update due before this
+  std::optional<int> escalation_level_at_least;      // escalated to this level or higher
+  std::optional<std::int64_t> escalation_owner_id;   // answered for by this person
+  std::optional<std::string> national_id;            // found through the blind index
+  std::optional<std::string> mobile;                 // found through the blind index (E.164)
 
   // need-to-know, set by the application from the caller's role, never by the caller
   struct Scope {
@@ -127,6 +147,12 @@ class WriteTransaction {
   virtual domain::Status InsertSession(const domain::Session& session) = 0;
   virtual domain::Status RevokeSession(const std::array<std::uint8_t, 32>& token_hash,
                                        domain::Instant at) = 0;
+  // Queues n unless a notification with its dedupe_key was ever queued; true if queued now.
+  virtual domain::Result<bool> EnqueueNotification(const Notification& n) = 0;
+  // Records (or replaces) an admin's placement of a Hijri holiday for one Hijri year.
+  virtual domain::Status SaveHolidayAdjustment(const domain::HolidayAdjustment& adjustment,
+                                               std::optional<std::int64_t> adjusted_by,
+                                               domain::Instant at) = 0;
 };
 
 class ReadTransaction {
@@ -159,6 +185,18 @@ class ReadTransaction {
                                                                        int limit) = 0;
   // Recomputes the whole chain from the first record.
   virtual domain::Result<domain::AuditVerification> VerifyAudit() = 0;
+  // Cases whose next escalation-ladder step is due at or before now, soonest first, at most
+  // limit. Reads only due cases (an index on escalation_due_at), however many are open.
+  virtual domain::Result<std::vector<domain::Reference>> CasesDueForEscalation(domain::Instant now,
+                                                                               int limit) = 0;
+  // Open cases with a ladder step still ahead (to schedule again after a calendar change),
+  // by case id after `after`, at most limit.
+  virtual domain::Result<std::vector<std::pair<std::int64_t, domain::Reference>>>
+  CasesWithClockRunning(std::int64_t after_id, int limit) = 0;
+  // Notifications not yet delivered, oldest first, with id > after, at most limit.
+  virtual domain::Result<std::vector<Notification>> PendingNotifications(std::int64_t after,
+                                                                         int limit) = 0;
+  virtual domain::Result<std::vector<domain::HolidayAdjustment>> HolidayAdjustments() = 0;
 };
 
 class Store {

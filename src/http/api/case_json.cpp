@@ -110,9 +110,44 @@ json::object Handling(const domain::Case& c, Language language) {
   out["remedies"] = std::move(remedies);
   out["rejection_reason"] = Optional(h.rejection_reason);
   out["merged_into"] = Optional(h.merged_into);
-  out["resolution_due_at"] = OptionalInstant(h.resolution_due_at);
+  out["escalation_owner_id"] =
+      h.escalation_owner_id ? json::value(*h.escalation_owner_id) : json::value(nullptr);
+  out["external_referral_to"] = h.external_referral_to
+                                    ? json::value(domain::NameOf(*h.external_referral_to))
+                                    : json::value(nullptr);
+  out["external_reference"] = Optional(h.external_reference);
   out["updated_at"] = domain::FormatIso8601(h.updated_at);
   return out;
+}
+
+bool IsOpen(const domain::Case& c) {
+  return !domain::IsTerminal(c.status) && c.status != domain::CaseStatus::kResolved;
+}
+
+bool Before(const std::optional<domain::Instant>& due, domain::Instant now) {
+  return due && *due < now;
+}
+
+// The case's SLA clock as staff read it: every due instant, whether each is missed at now, and
+// how long the clock has stood still.
+json::object Sla(const domain::Case& c, domain::Instant now) {
+  const domain::CaseClock& k = c.clock;
+  const bool open = IsOpen(c);
+  return json::object{
+      {"first_response_due_at", OptionalInstant(k.first_response_due_at)},
+      {"first_responded_at", OptionalInstant(k.first_responded_at)},
+      {"first_response_overdue",
+       open && !k.first_responded_at && Before(k.first_response_due_at, now)},
+      {"next_update_due_at", OptionalInstant(k.next_update_due_at)},
+      {"update_overdue", Before(k.next_update_due_at, now)},
+      {"resolution_due_at", OptionalInstant(k.resolution_due_at)},
+      {"overdue", open && Before(k.resolution_due_at, now)},
+      {"paused", k.paused_since.has_value()},
+      {"paused_since", OptionalInstant(k.paused_since)},
+      {"paused_business_minutes", k.paused_minutes},
+      {"escalation_step", k.escalation_step},
+      {"escalation_due_at", OptionalInstant(k.escalation_due_at)},
+  };
 }
 
 }  // namespace
@@ -130,9 +165,10 @@ json::object AttachmentJson(const app::Attachment& a, const std::string& referen
   };
 }
 
-json::object StaffCaseJson(const app::StaffCaseView& view, Language language) {
+json::object StaffCaseJson(const app::StaffCaseView& view, domain::Instant now, Language language) {
   const domain::Case& c = view.value;
   json::object out = Summary(c, language);
+  out["sla"] = Sla(c, now);
   out["subcategory"] = Optional(c.subcategory);
   out["about"] = c.about ? json::value(domain::NameOf(*c.about)) : json::value(nullptr);
   out["description"] = c.description;
@@ -187,16 +223,26 @@ json::object QueueRowJson(const domain::Case& c, const domain::StaffUser& reader
   out["assignee_id"] =
       c.handling.assignee_id ? json::value(*c.handling.assignee_id) : json::value(nullptr);
   out["updated_at"] = domain::FormatIso8601(c.handling.updated_at);
-  out["resolution_due_at"] = OptionalInstant(c.handling.resolution_due_at);
-  const bool open = !domain::IsTerminal(c.status) && c.status != domain::CaseStatus::kResolved;
-  out["overdue"] = open && c.handling.resolution_due_at && *c.handling.resolution_due_at < now;
+  out["resolution_due_at"] = OptionalInstant(c.clock.resolution_due_at);
+  out["overdue"] = IsOpen(c) && Before(c.clock.resolution_due_at, now);
+  out["sla"] = Sla(c, now);
   return out;
 }
 
 json::object BeneficiaryCaseJson(const domain::Case& c,
                                  const std::vector<domain::CaseEvent>& timeline,
-                                 Language language) {
+                                 const domain::EscalationLadder& ladder, Language language) {
   json::object out = Summary(c, language);
+  // When the answer is due (the beneficiary may escalate once it has passed), and where to turn
+  // once the last internal level has spoken.
+  out["resolution_due_at"] = OptionalInstant(c.clock.resolution_due_at);
+  out["clock_paused"] = c.clock.paused_since.has_value();
+  if (c.escalation_level >= ladder.last_level()) {
+    const bool ar = language == Language::kArabic;
+    out["external_recourse"] =
+        json::object{{"name", ar ? ladder.external.name_ar : ladder.external.name_en},
+                     {"how", ar ? ladder.external.how_ar : ladder.external.how_en}};
+  }
   out["decision"] = Optional(c.handling.decision);
   json::array remedies;
   for (auto r : c.handling.remedies) remedies.emplace_back(domain::NameOf(r));
@@ -219,9 +265,10 @@ json::object BeneficiaryCaseJson(const domain::Case& c,
   return out;
 }
 
-json::object ActionResultJson(const domain::Case& c, Language language) {
+json::object ActionResultJson(const domain::Case& c, domain::Instant now, Language language) {
   json::object out = Summary(c, language);
   out["handling"] = Handling(c, language);
+  out["sla"] = Sla(c, now);
   return out;
 }
 

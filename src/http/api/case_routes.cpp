@@ -104,6 +104,25 @@ domain::Result<app::CaseQuery> ParseQuery(std::string_view query_text, domain::I
       } else if (value != "false") {
         errors.push_back({key, MessageId::kMustBeBoolean, {}});
       }
+    } else if (key == "first_response_overdue" || key == "update_overdue") {
+      if (value == "true") {
+        (key == "update_overdue" ? q.update_overdue_at : q.first_response_overdue_at) = now;
+      } else if (value != "false") {
+        errors.push_back({key, MessageId::kMustBeBoolean, {}});
+      }
+    } else if (key == "escalation_level") {
+      auto level = Number(value);
+      if (!level || *level < 1 || *level > 9) {
+        errors.push_back({key, MessageId::kMustBeNumberInRange, "1 – 9"});
+      } else {
+        q.escalation_level_at_least = static_cast<int>(*level);
+      }
+    } else if (key == "escalation_owner") {
+      if (auto id = Number(value)) {
+        q.escalation_owner_id = *id;
+      } else {
+        errors.push_back({key, MessageId::kMustBeInteger, {}});
+      }
     } else if (key == "national_id") {
       q.national_id = value;
     } else if (key == "mobile") {
@@ -172,14 +191,15 @@ void View(const Dependencies& deps, const Request& request, const Caller& caller
   const std::string reference = request.path_params.at("reference");
   if (caller.principal.kind == domain::Principal::Kind::kStaff) {
     Blocking(request, respond, [&deps, &request, respond, reference, &caller] {
-      deps.staff_cases.View(reference, *caller.principal.staff,
-                            [&request, respond](domain::Result<app::StaffCaseView> view) {
-                              if (!view) {
-                                respond(Problem(view.error(), request));
-                                return;
-                              }
-                              respond(JsonResponse(200, StaffCaseJson(*view, request.language)));
-                            });
+      deps.staff_cases.View(
+          reference, *caller.principal.staff,
+          [&deps, &request, respond](domain::Result<app::StaffCaseView> view) {
+            if (!view) {
+              respond(Problem(view.error(), request));
+              return;
+            }
+            respond(JsonResponse(200, StaffCaseJson(*view, deps.clock.Now(), request.language)));
+          });
     });
     return;
   }
@@ -189,7 +209,9 @@ void View(const Dependencies& deps, const Request& request, const Caller& caller
       respond(Problem(view.error(), request));
       return;
     }
-    respond(JsonResponse(200, BeneficiaryCaseJson(view->value, view->timeline, request.language)));
+    respond(
+        JsonResponse(200, BeneficiaryCaseJson(view->value, view->timeline,
+                                              deps.time->Current()->ladder(), request.language)));
   });
 }
 
@@ -207,39 +229,42 @@ void Action(Router& router, const Dependencies& deps, std::string_view pattern,
             std::initializer_list<std::string_view> fields, bool staff, Decode decode) {
   std::vector<std::string> known(fields.begin(), fields.end());
   known.emplace_back("version");
-  Guard(router, Method::kPost, pattern, deps,
-        [known, staff, decode](const Request& request, const Caller& caller, Respond respond) {
-          auto body = ParseJsonObject(request);
-          if (!body) {
-            respond(Problem(body.error(), request));
-            return;
+  Guard(
+      router, Method::kPost, pattern, deps,
+      [clock = &deps.clock, time = deps.time, known, staff, decode](
+          const Request& request, const Caller& caller, Respond respond) {
+        auto body = ParseJsonObject(request);
+        if (!body) {
+          respond(Problem(body.error(), request));
+          return;
+        }
+        std::vector<FieldError> errors;
+        for (const auto& member : *body) {
+          if (std::find(known.begin(), known.end(), member.key()) == known.end()) {
+            errors.push_back({std::string(member.key()), MessageId::kUnknownField, {}});
           }
-          std::vector<FieldError> errors;
-          for (const auto& member : *body) {
-            if (std::find(known.begin(), known.end(), member.key()) == known.end()) {
-              errors.push_back({std::string(member.key()), MessageId::kUnknownField, {}});
+        }
+        ObjectReader reader(*body, errors);
+        std::optional<std::int64_t> version =
+            staff ? std::optional(reader.RequiredInt("version")) : reader.Int("version");
+        Invoke invoke = decode(reader, caller, request.path_params.at("reference"), version);
+        if (!errors.empty()) {
+          respond(Problem(InvalidFields(std::move(errors)), request));
+          return;
+        }
+        Blocking(request, respond, [clock, time, &request, respond, invoke, staff] {
+          invoke([clock, time, &request, respond, staff](domain::Result<domain::Case> c) {
+            if (!c) {
+              respond(Problem(c.error(), request));
+              return;
             }
-          }
-          ObjectReader reader(*body, errors);
-          std::optional<std::int64_t> version =
-              staff ? std::optional(reader.RequiredInt("version")) : reader.Int("version");
-          Invoke invoke = decode(reader, caller, request.path_params.at("reference"), version);
-          if (!errors.empty()) {
-            respond(Problem(InvalidFields(std::move(errors)), request));
-            return;
-          }
-          Blocking(request, respond, [&request, respond, invoke, staff] {
-            invoke([&request, respond, staff](domain::Result<domain::Case> c) {
-              if (!c) {
-                respond(Problem(c.error(), request));
-                return;
-              }
-              // The beneficiary gets their view of the case, never the staff's handling notes.
-              respond(JsonResponse(200, staff ? ActionResultJson(*c, request.language)
-                                              : BeneficiaryCaseJson(*c, {}, request.language)));
-            });
+            // The beneficiary gets their view of the case, never the staff's handling notes.
+            respond(JsonResponse(200, staff ? ActionResultJson(*c, clock->Now(), request.language)
+                                            : BeneficiaryCaseJson(*c, {}, time->Current()->ladder(),
+                                                                  request.language)));
           });
         });
+      });
 }
 
 void AddActions(Router& router, const Dependencies& deps) {
@@ -372,6 +397,29 @@ void AddActions(Router& router, const Dependencies& deps) {
                [&h, ref, version, reason, code = caller.access_code](app::HandleCase::Done done) {
                  h.Appeal(ref, code, version, reason, std::move(done));
                };
+         });
+  Action(router, deps, base + "escalate", {"reason"}, false,
+         [&h](ObjectReader& body, const Caller& caller, const std::string& ref, auto version) {
+           auto reason = body.String("reason");
+           return
+               [&h, ref, version, reason, code = caller.access_code](app::HandleCase::Done done) {
+                 h.Escalate(ref, code, version, reason, std::move(done));
+               };
+         });
+  Action(router, deps, base + "external-referrals", {"to", "outside_reference", "note"}, true,
+         [&h](ObjectReader& body, const Caller& caller, const std::string& ref, auto version) {
+           auto to = body.Choice<domain::ExternalBody>("to");
+           if (!to) (void)body.RequiredString("to");
+           std::string outside_reference = body.RequiredString("outside_reference");
+           auto note = body.String("note");
+           const domain::StaffUser user = *caller.principal.staff;
+           const domain::ExternalBody body_to =
+               to.value_or(domain::ExternalBody::kDigitalGovernmentAuthority);
+           return [&h, ref, version, user, body_to, outside_reference,
+                   note](app::HandleCase::Done done) {
+             h.RecordExternalReferral(ref, version.value_or(0), user, body_to, outside_reference,
+                                      note, std::move(done));
+           };
          });
   Action(router, deps, base + "withdraw", {"reason"}, false,
          [&h](ObjectReader& body, const Caller& caller, const std::string& ref, auto version) {

@@ -7,11 +7,14 @@
 
 #include "app/attempt_limiter.hpp"
 #include "app/handle_case.hpp"
+#include "app/manage_calendar.hpp"
 #include "app/ports/store.hpp"
 #include "app/staff_accounts.hpp"
 #include "app/staff_cases.hpp"
 #include "app/submit_case.hpp"
+#include "app/time_rules_source.hpp"
 #include "app/view_case.hpp"
+#include "domain/guide.hpp"
 #include "http/router.hpp"
 
 namespace shakwa::attachments {
@@ -35,6 +38,14 @@ struct Dependencies {
   bool secure_cookies = false;  // mark the session cookie Secure (served over HTTPS)
   // Wrong access codes per reference; null: not limited (tests of other things).
   app::AttemptLimiter* access_code_attempts = nullptr;
+  // The calendar, SLA policy and ladder in force: the beneficiary's view and the published guide
+  // read the same rules the clocks run on.
+  std::shared_ptr<app::TimeRulesSource> time = app::TimeRulesSource::Defaults();
+  // What only the published guide adds to the rules: the channels and the centre's name.
+  std::shared_ptr<const domain::GuideSettings> guide =
+      std::make_shared<const domain::GuideSettings>(domain::GuideSettings::Defaults());
+  // Holiday confirmations (admin); null: the calendar endpoints answer 503.
+  const app::ManageCalendar* calendar = nullptr;
 };
 
 void AddRoutes(Router& router, const Dependencies& deps);

@@ -78,10 +78,24 @@ bool Matches(const app::CaseQuery& q, const domain::Case& c) {
   if (q.unassigned && h.assignee_id) return false;
   if (q.received_from && c.received_at < *q.received_from) return false;
   if (q.received_to && c.received_at >= *q.received_to) return false;
-  if (q.overdue_at &&
-      (!h.resolution_due_at || *h.resolution_due_at >= *q.overdue_at || !IsOpen(c.status))) {
+  const domain::CaseClock& clock = c.clock;
+  if (q.overdue_at && (!clock.resolution_due_at || *clock.resolution_due_at >= *q.overdue_at ||
+                       !IsOpen(c.status))) {
     return false;
   }
+  if (q.first_response_overdue_at &&
+      (clock.first_responded_at || !clock.first_response_due_at ||
+       *clock.first_response_due_at >= *q.first_response_overdue_at || !IsOpen(c.status))) {
+    return false;
+  }
+  if (q.update_overdue_at &&
+      (!clock.next_update_due_at || *clock.next_update_due_at >= *q.update_overdue_at)) {
+    return false;
+  }
+  if (q.escalation_level_at_least && c.escalation_level < *q.escalation_level_at_least) {
+    return false;
+  }
+  if (q.escalation_owner_id && h.escalation_owner_id != q.escalation_owner_id) return false;
   if (q.national_id && c.beneficiary.national_id != q.national_id) return false;
   if (q.mobile && c.beneficiary.mobile != q.mobile) return false;
   return InScope(q.scope, c);
@@ -217,6 +231,7 @@ class Transaction final : public app::WriteTransaction, public app::ReadTransact
     stored.kind = c.kind;
     stored.category = c.category;
     stored.handling = c.handling;
+    stored.clock = c.clock;
     stored.escalation_level = c.escalation_level;
     stored.version = c.version;
     return Status::Ok();
@@ -297,6 +312,72 @@ class Transaction final : public app::WriteTransaction, public app::ReadTransact
     auto it = state_.sessions.find(token_hash);
     if (it != state_.sessions.end() && !it->second.revoked_at) it->second.revoked_at = at;
     return Status::Ok();
+  }
+
+  Result<bool> EnqueueNotification(const app::Notification& n) override {
+    for (const auto& queued : state_.outbox) {
+      if (queued.dedupe_key == n.dedupe_key) return false;
+    }
+    if (!CaseExists(n.case_id)) {
+      return Error::Of(ErrorCode::kNotFound, MessageId::kCaseNotFound, "outbox: no such case");
+    }
+    app::Notification stored = n;
+    stored.id = static_cast<std::int64_t>(state_.outbox.size()) + 1;
+    state_.outbox.push_back(std::move(stored));
+    return true;
+  }
+
+  Status SaveHolidayAdjustment(const domain::HolidayAdjustment& adjustment,
+                               std::optional<std::int64_t>, domain::Instant) override {
+    state_.adjustments[{adjustment.key, adjustment.hijri_year}] = adjustment;
+    return Status::Ok();
+  }
+
+  Result<std::vector<domain::Reference>> CasesDueForEscalation(domain::Instant now,
+                                                               int limit) override {
+    std::vector<std::pair<domain::Instant, domain::Reference>> due;
+    for (const auto& [reference, stored] : state_.cases) {
+      const auto& at = stored.value.clock.escalation_due_at;
+      if (at && *at <= now) due.emplace_back(*at, stored.value.reference);
+    }
+    std::stable_sort(due.begin(), due.end(),
+                     [](const auto& a, const auto& b) { return a.first < b.first; });
+    std::vector<domain::Reference> out;
+    for (const auto& [at, reference] : due) {
+      if (static_cast<int>(out.size()) >= limit) break;
+      out.push_back(reference);
+    }
+    return out;
+  }
+
+  Result<std::vector<std::pair<std::int64_t, domain::Reference>>> CasesWithClockRunning(
+      std::int64_t after_id, int limit) override {
+    std::vector<std::pair<std::int64_t, domain::Reference>> out;
+    for (const auto& [reference, stored] : state_.cases) {
+      if (stored.value.id > after_id && IsOpen(stored.value.status)) {
+        out.emplace_back(stored.value.id, stored.value.reference);
+      }
+    }
+    std::sort(out.begin(), out.end(),
+              [](const auto& a, const auto& b) { return a.first < b.first; });
+    if (static_cast<int>(out.size()) > limit) out.resize(static_cast<std::size_t>(limit));
+    return out;
+  }
+
+  Result<std::vector<app::Notification>> PendingNotifications(std::int64_t after,
+                                                              int limit) override {
+    std::vector<app::Notification> out;
+    for (const auto& n : state_.outbox) {
+      if (static_cast<int>(out.size()) >= limit) break;
+      if (n.id > after && !n.delivered_at) out.push_back(n);
+    }
+    return out;
+  }
+
+  Result<std::vector<domain::HolidayAdjustment>> HolidayAdjustments() override {
+    std::vector<domain::HolidayAdjustment> out;
+    for (const auto& [key, adjustment] : state_.adjustments) out.push_back(adjustment);
+    return out;
   }
 
   Result<std::vector<domain::CaseEvent>> Timeline(std::int64_t case_id, bool public_only) override {

@@ -53,6 +53,8 @@ class MemoryStore final : public app::Store {
     std::map<std::int64_t, app::StoredUser> users;                     // by id
     std::map<std::array<std::uint8_t, 32>, domain::Session> sessions;  // by token hash
     std::vector<domain::Category> categories;
+    std::vector<app::Notification> outbox;  // id i + 1 at [i]
+    std::map<std::pair<std::string, int>, domain::HolidayAdjustment> adjustments;
     std::int64_t next_case_id = 1;
     std::int64_t next_event_id = 1;
     std::int64_t next_attachment_id = 1;

@@ -10,10 +10,11 @@ inline constexpr std::string_view kNextReferenceSequence =
     "INSERT INTO reference_sequences (year, last_value) VALUES (?, 1) "
     "ON CONFLICT (year) DO UPDATE SET last_value = last_value + 1 RETURNING last_value";
 
-// 52 parameters, in this order: the 33 intake columns, then the handling columns (34-50) and the
-// blind indexes (51-52). updated_at is recorded_at (?8). Parameters 34 onwards may be left
-// unbound (NULL): priority and immediate_action_needed then take their defaults, so a caller
-// that binds only the first 33 (the benchmark's ceiling) still writes a valid row.
+// 62 parameters, in this order: the 33 intake columns, then the handling columns (34-50), the
+// blind indexes (51-52) and the clock and escalation columns (53-62). updated_at is recorded_at
+// (?8). Parameters 34 onwards may be left unbound (NULL): priority, immediate_action_needed and
+// the clock's counters then take their defaults, so a caller that binds only the first 33 (the
+// benchmark's ceiling) still writes a valid row.
 inline constexpr std::string_view kInsertCase =
     "INSERT INTO cases (reference, reference_year, reference_sequence, kind, status, channel, "
     "received_at, recorded_at, recorded_by_kind, recorded_by_id, beneficiary_kind, "
@@ -25,10 +26,14 @@ inline constexpr std::string_view kInsertCase =
     "version, priority, severity, complexity, impact, immediate_action_needed, "
     "immediate_action_taken, department, assignee_id, assessed_by, concerns_department, "
     "root_cause, outcome, decision, remedies, rejection_reason, merged_into, resolution_due_at, "
-    "beneficiary_national_id_index, beneficiary_mobile_index, updated_at) VALUES (?1, ?2, ?3, ?4, "
+    "beneficiary_national_id_index, beneficiary_mobile_index, first_response_due_at, "
+    "first_responded_at, next_update_due_at, sla_paused_since, sla_paused_minutes, "
+    "escalation_step, escalation_due_at, escalation_owner_id, external_referral_to, "
+    "external_reference, updated_at) VALUES (?1, ?2, ?3, ?4, "
     "?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20, ?21, ?22, ?23, "
     "?24, ?25, ?26, ?27, ?28, ?29, ?30, ?31, ?32, ?33, coalesce(?34, 'normal'), ?35, ?36, ?37, "
-    "coalesce(?38, 0), ?39, ?40, ?41, ?42, ?43, ?44, ?45, ?46, ?47, ?48, ?49, ?50, ?51, ?52, ?8)";
+    "coalesce(?38, 0), ?39, ?40, ?41, ?42, ?43, ?44, ?45, ?46, ?47, ?48, ?49, ?50, ?51, ?52, ?53, "
+    "?54, ?55, ?56, coalesce(?57, 0), coalesce(?58, 0), ?59, ?60, ?61, ?62, ?8)";
 
 inline constexpr std::string_view kInsertTransaction =
     "INSERT INTO case_transactions (case_id, position, type, number) VALUES (?, ?, ?, ?)";

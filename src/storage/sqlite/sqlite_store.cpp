@@ -153,8 +153,9 @@ Status SplitRemedies(const std::optional<std::string>& stored, std::vector<domai
 // ---------------------------------------------------------------------------------------------
 // Cases as rows
 
-// Every column a Case is read from. 0-31 are what intake records, 32-49 the handling, and
-// priority_rank (50) is there only so a UNION of pages can be ordered by it.
+// Every column a Case is read from. 0-31 are what intake records, 32-49 the handling,
+// priority_rank (50) is there only so a UNION of pages can be ordered by it, and 51-60 are the
+// clock and escalation.
 constexpr std::string_view kCaseColumns =
     "case_id, reference, kind, status, channel, received_at, recorded_at, recorded_by_kind, "
     "recorded_by_id, beneficiary_kind, beneficiary_name_sealed, beneficiary_email_sealed, "
@@ -165,13 +166,16 @@ constexpr std::string_view kCaseColumns =
     "escalation_level, access_code_hash, version, priority, severity, complexity, impact, "
     "immediate_action_needed, immediate_action_taken, department, assignee_id, assessed_by, "
     "concerns_department, root_cause, outcome, decision, remedies, rejection_reason, merged_into, "
-    "resolution_due_at, updated_at, priority_rank";
+    "resolution_due_at, updated_at, priority_rank, first_response_due_at, first_responded_at, "
+    "next_update_due_at, sla_paused_since, sla_paused_minutes, escalation_step, "
+    "escalation_due_at, escalation_owner_id, external_referral_to, external_reference";
 namespace column {
 constexpr int kCaseId = 0;
 constexpr int kReceivedAt = 5;
 constexpr int kPriority = 32;
 constexpr int kUpdatedAt = 49;
 constexpr int kPriorityRank = 50;
+constexpr int kClock = 51;
 }  // namespace column
 
 std::string SelectCasesWhere(std::string_view condition) {
@@ -202,8 +206,26 @@ Status ReadHandling(const Statement& s, domain::CaseHandling& h) {
   if (auto r = SplitRemedies(s.OptionalText(c++), h.remedies); !r.ok()) return r;
   h.rejection_reason = s.OptionalText(c++);
   h.merged_into = s.OptionalText(c++);
-  h.resolution_due_at = OptionalInstant(s.OptionalInt(c++));
+  ++c;  // resolution_due_at belongs to the clock: ReadClock
   h.updated_at = FromMillis(s.Int(c++));
+  return Status::Ok();
+}
+
+Status ReadClock(const Statement& s, domain::Case& value) {
+  domain::CaseClock& clock = value.clock;
+  clock.resolution_due_at = OptionalInstant(s.OptionalInt(column::kUpdatedAt - 1));
+  int c = column::kClock;
+  clock.first_response_due_at = OptionalInstant(s.OptionalInt(c++));
+  clock.first_responded_at = OptionalInstant(s.OptionalInt(c++));
+  clock.next_update_due_at = OptionalInstant(s.OptionalInt(c++));
+  clock.paused_since = OptionalInstant(s.OptionalInt(c++));
+  clock.paused_minutes = s.Int(c++);
+  clock.escalation_step = static_cast<int>(s.Int(c++));
+  clock.escalation_due_at = OptionalInstant(s.OptionalInt(c++));
+  domain::CaseHandling& h = value.handling;
+  h.escalation_owner_id = s.OptionalInt(c++);
+  if (auto r = ReadName(s, c++, "external_referral_to", h.external_referral_to); !r.ok()) return r;
+  h.external_reference = s.OptionalText(c++);
   return Status::Ok();
 }
 
@@ -271,6 +293,7 @@ Result<app::StoredCase> ReadCaseRow(const Statement& s, const app::FieldCipher& 
   if (!ReadHash(s, 30, stored.access_code_hash)) return Unreadable("access_code_hash");
   c.version = s.Int(31);
   if (auto r = ReadHandling(s, c.handling); !r.ok()) return std::move(r).error();
+  if (auto r = ReadClock(s, c); !r.ok()) return std::move(r).error();
   return stored;
 }
 
@@ -602,8 +625,9 @@ std::vector<domain::CaseStatus> StatusesOf(const app::CaseQuery& q) {
       continue;
     }
     if (q.scope.closed_only && s != domain::CaseStatus::kClosed) continue;
-    if (q.overdue_at && std::find(kFinishedStatuses.begin(), kFinishedStatuses.end(), s) !=
-                            kFinishedStatuses.end()) {
+    if ((q.overdue_at || q.first_response_overdue_at) &&
+        std::find(kFinishedStatuses.begin(), kFinishedStatuses.end(), s) !=
+            kFinishedStatuses.end()) {
       continue;
     }
     out.push_back(s);
@@ -640,6 +664,22 @@ SqlText ConditionsOf(const app::CaseQuery& q, const app::FieldCipher& cipher) {
   if (q.overdue_at) {  // and still open: see StatusesOf
     where.And() << "resolution_due_at < ";
     where.Int(Millis(*q.overdue_at));
+  }
+  if (q.first_response_overdue_at) {
+    where.And() << "first_responded_at IS NULL AND first_response_due_at < ";
+    where.Int(Millis(*q.first_response_overdue_at));
+  }
+  if (q.update_overdue_at) {
+    where.And() << "next_update_due_at < ";
+    where.Int(Millis(*q.update_overdue_at));
+  }
+  if (q.escalation_level_at_least) {
+    where.And() << "escalation_level >= ";
+    where.Int(*q.escalation_level_at_least);
+  }
+  if (q.escalation_owner_id) {
+    where.And() << "escalation_owner_id = ";
+    where.Int(*q.escalation_owner_id);
   }
   if (q.national_id) {
     where.And() << "beneficiary_national_id_index = ";
@@ -918,9 +958,10 @@ class SqliteStore::Writer final : public app::WriteTransaction {
         .Bind(31, std::int64_t{c.escalation_level})
         .BindBlob(32, access_code_hash)
         .Bind(33, c.version);
-    BindHandling(*use, 34, c.handling);
+    BindHandling(*use, 34, c);
     blind_index(b.national_id, kNationalIdPurpose, 51);
     blind_index(b.mobile, kMobilePurpose, 52);
+    BindClock(*use, 53, c);
     auto row = use->Step();
     if (!row) return std::move(row).error();
     const std::int64_t case_id = db_.LastInsertId();
@@ -967,7 +1008,8 @@ class SqliteStore::Writer final : public app::WriteTransaction {
           .Bind(3, std::string_view(c.category))
           .Bind(4, c.subcategory)
           .Bind(5, std::int64_t{c.escalation_level});
-      BindHandling(*use, 6, c.handling);
+      BindHandling(*use, 6, c);
+      BindClock(*use, 27, c);
       use->Bind(23, Millis(c.handling.updated_at))
           .Bind(24, c.version)
           .Bind(25, c.id)
@@ -1118,6 +1160,35 @@ class SqliteStore::Writer final : public app::WriteTransaction {
     return Status::Ok();
   }
 
+  Result<bool> EnqueueNotification(const app::Notification& n) override {
+    StatementUse use(*enqueue_notification_);
+    use->Bind(1, n.case_id)
+        .Bind(2, Millis(n.created_at))
+        .Bind(3, std::string_view(n.template_name))
+        .Bind(4, std::string_view(
+                     n.recipient == app::Notification::Recipient::kStaff ? "staff" : "beneficiary"))
+        .Bind(5, n.recipient_user_id);
+    BindNonEmpty(*use, 6, n.data);
+    use->Bind(7, std::string_view(n.dedupe_key));
+    auto done = use->Step();
+    if (!done) return std::move(done).error();
+    return db_.Changes() == 1;
+  }
+
+  Status SaveHolidayAdjustment(const domain::HolidayAdjustment& a,
+                               std::optional<std::int64_t> adjusted_by,
+                               domain::Instant at) override {
+    StatementUse use(*save_adjustment_);
+    use->Bind(1, std::string_view(a.key))
+        .Bind(2, std::int64_t{a.hijri_year})
+        .Bind(3, std::string_view(domain::FormatIsoDate(a.first)))
+        .Bind(4, std::string_view(domain::FormatIsoDate(a.last)))
+        .Bind(5, adjusted_by)
+        .Bind(6, Millis(at));
+    if (auto done = use->Step(); !done) return std::move(done).error();
+    return Status::Ok();
+  }
+
   Status Begin() { return begin_->Run(); }
   Status Commit() { return commit_->Run(); }
   void Rollback() { (void)rollback_->Run(); }
@@ -1130,7 +1201,8 @@ class SqliteStore::Writer final : public app::WriteTransaction {
   Writer(Connection db, const app::FieldCipher& cipher) : db_(std::move(db)), cipher_(cipher) {}
 
   // Binds the 17 handling columns other than updated_at, from first on, in kInsertCase's order.
-  static void BindHandling(Statement& s, int first, const domain::CaseHandling& h) {
+  static void BindHandling(Statement& s, int first, const domain::Case& c) {
+    const domain::CaseHandling& h = c.handling;
     int i = first;
     s.Bind(i++, domain::NameOf(h.priority));
     BindName(s, i++, h.severity);
@@ -1148,7 +1220,23 @@ class SqliteStore::Writer final : public app::WriteTransaction {
     s.Bind(i++, JoinRemedies(h.remedies));
     s.Bind(i++, h.rejection_reason);
     s.Bind(i++, h.merged_into);
-    s.Bind(i++, OptionalMillis(h.resolution_due_at));
+    s.Bind(i++, OptionalMillis(c.clock.resolution_due_at));
+  }
+
+  // Binds the 10 clock and escalation columns, from first on, in kInsertCase's order.
+  static void BindClock(Statement& s, int first, const domain::Case& c) {
+    const domain::CaseClock& clock = c.clock;
+    int i = first;
+    s.Bind(i++, OptionalMillis(clock.first_response_due_at));
+    s.Bind(i++, OptionalMillis(clock.first_responded_at));
+    s.Bind(i++, OptionalMillis(clock.next_update_due_at));
+    s.Bind(i++, OptionalMillis(clock.paused_since));
+    s.Bind(i++, clock.paused_minutes);
+    s.Bind(i++, std::int64_t{clock.escalation_step});
+    s.Bind(i++, OptionalMillis(clock.escalation_due_at));
+    s.Bind(i++, c.handling.escalation_owner_id);
+    BindName(s, i++, c.handling.external_referral_to);
+    s.Bind(i++, c.handling.external_reference);
   }
 
   Status PrepareAll() {
@@ -1178,8 +1266,11 @@ class SqliteStore::Writer final : public app::WriteTransaction {
          "immediate_action_needed = ?10, immediate_action_taken = ?11, department = ?12, "
          "assignee_id = ?13, assessed_by = ?14, concerns_department = ?15, root_cause = ?16, "
          "outcome = ?17, decision = ?18, remedies = ?19, rejection_reason = ?20, "
-         "merged_into = ?21, resolution_due_at = ?22, updated_at = ?23, version = ?24 "
-         "WHERE case_id = ?25 AND version = ?26"},
+         "merged_into = ?21, resolution_due_at = ?22, updated_at = ?23, version = ?24, "
+         "first_response_due_at = ?27, first_responded_at = ?28, next_update_due_at = ?29, "
+         "sla_paused_since = ?30, sla_paused_minutes = ?31, escalation_step = ?32, "
+         "escalation_due_at = ?33, escalation_owner_id = ?34, external_referral_to = ?35, "
+         "external_reference = ?36 WHERE case_id = ?25 AND version = ?26"},
         {&case_version_, "SELECT version FROM cases WHERE case_id = ?"},
         {&insert_attachment_,
          "INSERT INTO attachments (case_id, sha256, size, media_type, filename, uploaded_at, "
@@ -1198,6 +1289,16 @@ class SqliteStore::Writer final : public app::WriteTransaction {
          "VALUES (?, ?, ?, ?, ?)"},
         {&revoke_session_,
          "UPDATE sessions SET revoked_at = ? WHERE token_hash = ? AND revoked_at IS NULL"},
+        {&enqueue_notification_,
+         "INSERT INTO outbox (case_id, created_at, template, recipient_kind, "
+         "recipient_user_id, data, dedupe_key) VALUES (?, ?, ?, ?, ?, ?, ?) "
+         "ON CONFLICT (dedupe_key) DO NOTHING"},
+        {&save_adjustment_,
+         "INSERT INTO holiday_adjustments (holiday_key, hijri_year, first_date, last_date, "
+         "adjusted_by, adjusted_at) VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (holiday_key, "
+         "hijri_year) DO UPDATE SET first_date = excluded.first_date, last_date = "
+         "excluded.last_date, adjusted_by = excluded.adjusted_by, adjusted_at = "
+         "excluded.adjusted_at"},
     };
     for (const Want& want : wants) {
       auto statement = db_.Prepare(want.sql);
@@ -1212,7 +1313,8 @@ class SqliteStore::Writer final : public app::WriteTransaction {
   std::optional<Statement> begin_, commit_, rollback_, savepoint_, release_, rollback_to_,
       next_sequence_, insert_case_, insert_transaction_, insert_event_, find_case_, transactions_,
       update_case_, case_version_, insert_attachment_, insert_department_, insert_user_,
-      update_user_, insert_session_, revoke_session_, user_by_id_;
+      update_user_, insert_session_, revoke_session_, user_by_id_, enqueue_notification_,
+      save_adjustment_;
   AuditAppender audit_;
 };
 
@@ -1465,6 +1567,75 @@ class SqliteStore::Reader final : public app::ReadTransaction {
       if (!verifier.Check(e)) break;
     }
     return verifier.result();
+  }
+
+  Result<std::vector<domain::Reference>> CasesDueForEscalation(domain::Instant now,
+                                                               int limit) override {
+    // Reads cases_escalation_due only: the rows due, soonest first.
+    auto statement = Cached(
+        "SELECT reference FROM cases WHERE escalation_due_at IS NOT NULL AND "
+        "escalation_due_at <= ?1 ORDER BY escalation_due_at LIMIT ?2");
+    if (!statement) return std::move(statement).error();
+    (*statement)->Bind(1, Millis(now)).Bind(2, std::int64_t{std::max(limit, 0)});
+    return CollectRows<domain::Reference>(**statement, [](const Statement& r) {
+      auto reference = domain::ParseReference(r.Text(0));
+      if (!reference) return Result<domain::Reference>(Unreadable("cases.reference"));
+      return Result<domain::Reference>(*reference);
+    });
+  }
+
+  Result<std::vector<std::pair<std::int64_t, domain::Reference>>> CasesWithClockRunning(
+      std::int64_t after_id, int limit) override {
+    using Row = std::pair<std::int64_t, domain::Reference>;
+    auto statement = Cached(
+        "SELECT case_id, reference FROM cases WHERE case_id > ?1 AND status IN ('received', "
+        "'assessed', 'in_progress', 'awaiting_beneficiary') ORDER BY case_id LIMIT ?2");
+    if (!statement) return std::move(statement).error();
+    (*statement)->Bind(1, after_id).Bind(2, std::int64_t{std::max(limit, 0)});
+    return CollectRows<Row>(**statement, [](const Statement& r) {
+      auto reference = domain::ParseReference(r.Text(1));
+      if (!reference) return Result<Row>(Unreadable("cases.reference"));
+      return Result<Row>(Row{r.Int(0), *reference});
+    });
+  }
+
+  Result<std::vector<app::Notification>> PendingNotifications(std::int64_t after,
+                                                              int limit) override {
+    auto statement = Cached(
+        "SELECT notification_id, case_id, created_at, template, recipient_kind, "
+        "recipient_user_id, data, dedupe_key FROM outbox WHERE delivered_at IS NULL AND "
+        "notification_id > ?1 ORDER BY notification_id LIMIT ?2");
+    if (!statement) return std::move(statement).error();
+    (*statement)->Bind(1, after).Bind(2, std::int64_t{std::max(limit, 0)});
+    return CollectRows<app::Notification>(**statement, [](const Statement& r) {
+      app::Notification n;
+      n.id = r.Int(0);
+      n.case_id = r.Int(1);
+      n.created_at = FromMillis(r.Int(2));
+      n.template_name = r.Text(3);
+      n.recipient = r.Text(4) == "staff" ? app::Notification::Recipient::kStaff
+                                         : app::Notification::Recipient::kBeneficiary;
+      n.recipient_user_id = r.OptionalInt(5);
+      n.data = r.OptionalText(6).value_or("");
+      n.dedupe_key = r.Text(7);
+      return Result<app::Notification>(std::move(n));
+    });
+  }
+
+  Result<std::vector<domain::HolidayAdjustment>> HolidayAdjustments() override {
+    auto statement = Cached(
+        "SELECT holiday_key, hijri_year, first_date, last_date FROM holiday_adjustments "
+        "ORDER BY hijri_year, holiday_key");
+    if (!statement) return std::move(statement).error();
+    return CollectRows<domain::HolidayAdjustment>(**statement, [](const Statement& r) {
+      const auto first = domain::ParseIsoDate(r.Text(2));
+      const auto last = domain::ParseIsoDate(r.Text(3));
+      if (!first || !last) {
+        return Result<domain::HolidayAdjustment>(Unreadable("holiday_adjustments " + r.Text(0)));
+      }
+      return Result<domain::HolidayAdjustment>(
+          domain::HolidayAdjustment{r.Text(0), static_cast<int>(r.Int(1)), *first, *last});
+    });
   }
 
   Status Begin() { return begin_->Run(); }

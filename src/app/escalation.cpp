@@ -1,0 +1,268 @@
+#include "app/escalation.hpp"
+
+#include <algorithm>
+#include <condition_variable>
+#include <mutex>
+
+#include "app/audit_record.hpp"
+#include "domain/json_writer.hpp"
+
+namespace shakwa::app {
+namespace {
+
+using domain::CaseEvent;
+using domain::Status;
+
+CaseEvent Event(const domain::Actor& actor, std::string_view actor_role, domain::Instant now,
+                std::string type, CaseEvent::Visibility visibility, std::string data) {
+  CaseEvent e;
+  e.at = now;
+  e.type = std::move(type);
+  e.visibility = visibility;
+  e.actor = actor;
+  e.actor_role = std::string(actor_role);
+  e.data = std::move(data);
+  return e;
+}
+
+Status Enqueue(WriteTransaction& tx, const domain::Case& c, domain::Instant now,
+               std::string template_name, std::optional<std::int64_t> staff_id, std::string data,
+               std::string dedupe_key) {
+  Notification n;
+  n.case_id = c.id;
+  n.created_at = now;
+  n.template_name = std::move(template_name);
+  n.recipient = staff_id ? Notification::Recipient::kStaff : Notification::Recipient::kBeneficiary;
+  n.recipient_user_id = staff_id;
+  n.data = std::move(data);
+  n.dedupe_key = std::move(dedupe_key);
+  auto queued = tx.EnqueueNotification(n);
+  if (!queued) return std::move(queued).error();
+  return Status::Ok();
+}
+
+const domain::EscalationLevel* FindLevel(const domain::EscalationLadder& ladder, int level) {
+  for (const auto& l : ladder.levels) {
+    if (l.level == level) return &l;
+  }
+  return nullptr;
+}
+
+}  // namespace
+
+std::optional<std::int64_t> LevelOwner(const domain::EscalationLevel& level, const domain::Case& c,
+                                       const std::vector<domain::StaffUser>& staff) {
+  const std::optional<std::string>& department =
+      level.owner_department ? level.owner_department : c.handling.department;
+  std::optional<std::int64_t> owner;
+  for (const domain::StaffUser& u : staff) {
+    if (!u.active || u.role != level.owner_role) continue;
+    // A manager oversees every department; other owners answer within their own.
+    if (department && u.role != domain::Role::kManager && u.department != department) continue;
+    if (level.owner_department && u.department != level.owner_department) continue;
+    if (!owner || u.id < *owner) owner = u.id;
+  }
+  return owner;
+}
+
+Status RaiseEscalation(WriteTransaction& tx, domain::Case& c, std::vector<CaseEvent>& events,
+                       const domain::TimeRules& rules, const std::vector<domain::StaffUser>& staff,
+                       int level, std::string_view cause, const domain::Actor& actor,
+                       std::string_view actor_role, domain::Instant now) {
+  const domain::EscalationLadder& ladder = rules.ladder();
+  const domain::EscalationLevel* definition = FindLevel(ladder, level);
+  const int from = c.escalation_level;
+  c.escalation_level = level;
+  if (definition) {
+    // With nobody to take it at this level, whoever answered below still does.
+    if (auto owner = LevelOwner(*definition, c, staff)) c.handling.escalation_owner_id = owner;
+  }
+  const bool last = level >= ladder.last_level();
+  const std::string id = std::to_string(c.id);
+  const std::string level_key = "escalated:" + id + ":L" + std::to_string(level);
+
+  domain::JsonWriter data;
+  data.Add("from_level", std::int64_t{from})
+      .Add("level", std::int64_t{level})
+      .Add("cause", cause)
+      .Add("external_recourse", last);
+  if (definition) {
+    data.Add("level_name_ar", std::string_view(definition->name_ar))
+        .Add("level_name_en", std::string_view(definition->name_en));
+  }
+  const std::string public_data = data.Finish();
+  events.push_back(
+      Event(actor, actor_role, now, "escalated", CaseEvent::Visibility::kPublic, public_data));
+  domain::JsonWriter owner_data;
+  owner_data.Add("level", std::int64_t{level});
+  if (c.handling.escalation_owner_id) owner_data.Add("owner_id", *c.handling.escalation_owner_id);
+  events.push_back(Event(actor, actor_role, now, "escalation_assigned",
+                         CaseEvent::Visibility::kInternal, owner_data.Finish()));
+
+  if (Status s = Enqueue(tx, c, now, last ? "external_recourse" : "escalated", std::nullopt,
+                         public_data, level_key + ":beneficiary");
+      !s.ok()) {
+    return s;
+  }
+  if (c.handling.escalation_owner_id) {
+    const std::int64_t owner = *c.handling.escalation_owner_id;
+    return Enqueue(tx, c, now, "escalation_assigned", owner, public_data,
+                   level_key + ":staff:" + std::to_string(owner));
+  }
+  return Status::Ok();
+}
+
+EscalateOverdue::EscalateOverdue(Store& store, std::shared_ptr<const TimeRulesSource> time)
+    : store_(store), time_(std::move(time)) {}
+
+namespace {
+
+// The steps of one case that a sweep found due, taken in one write.
+struct CaseSweep {
+  enum class Result { kChanged, kSkipped, kFailed } result = Result::kFailed;
+  std::vector<SweepAction> actions;
+};
+
+Status SweepCase(WriteTransaction& tx, const domain::Reference& reference,
+                 const domain::TimeRules& rules, const std::vector<domain::StaffUser>& staff,
+                 domain::Instant now, CaseSweep& out) {
+  out.actions.clear();
+  auto stored = tx.FindCase(reference);
+  if (!stored) return std::move(stored).error();
+  if (!*stored) {
+    out.result = CaseSweep::Result::kSkipped;
+    return Status::Ok();
+  }
+  domain::Case& c = (*stored)->value;
+  // Read again inside the write: another sweep or a staff action may have moved it meanwhile.
+  if (!c.clock.escalation_due_at || *c.clock.escalation_due_at > now) {
+    out.result = CaseSweep::Result::kSkipped;
+    return Status::Ok();
+  }
+  const domain::Actor system{domain::Actor::Kind::kSystem, {}};
+  const std::vector<domain::LadderStep> steps = rules.StepsFor(c);
+  std::vector<CaseEvent> events;
+  std::size_t i = static_cast<std::size_t>(std::max(0, c.clock.escalation_step));
+  for (; i < steps.size() && steps[i].due_at <= now; ++i) {
+    const domain::LadderStep& step = steps[i];
+    SweepAction action;
+    action.reference = reference.ToString();
+    action.due_at = step.due_at;
+    if (step.warning) {
+      action.kind = SweepAction::Kind::kWarning;
+      domain::JsonWriter data;
+      data.Add("resolution_due_at",
+               c.clock.resolution_due_at
+                   ? std::optional(domain::FormatIso8601(*c.clock.resolution_due_at))
+                   : std::nullopt);
+      const std::string warning = data.Finish();
+      events.push_back(
+          Event(system, "system", now, "sla_warning", CaseEvent::Visibility::kInternal, warning));
+      // The person working the case is warned; with nobody assigned, the first level's owner.
+      std::optional<std::int64_t> recipient = c.handling.assignee_id;
+      if (!recipient && !rules.ladder().levels.empty()) {
+        recipient = LevelOwner(rules.ladder().levels.front(), c, staff);
+      }
+      action.owner_id = recipient;
+      if (recipient) {
+        if (Status s = Enqueue(tx, c, now, "sla_warning", recipient, warning,
+                               "sla_warning:" + std::to_string(c.id) + ":" + std::to_string(i));
+            !s.ok()) {
+          return s;
+        }
+      }
+    } else if (step.level > c.escalation_level) {
+      action.kind = SweepAction::Kind::kEscalated;
+      action.level = step.level;
+      if (Status s = RaiseEscalation(tx, c, events, rules, staff, step.level, "deadline", system,
+                                     "system", now);
+          !s.ok()) {
+        return s;
+      }
+      action.owner_id = c.handling.escalation_owner_id;
+    } else {
+      // The beneficiary (or an appeal) already took it this high: the step is passed, quietly.
+      action.kind = SweepAction::Kind::kLevelAlreadyReached;
+      action.level = step.level;
+    }
+    out.actions.push_back(std::move(action));
+  }
+  c.clock.escalation_step = static_cast<int>(i);
+  domain::AdvanceClock(c, domain::ClockChange{}, rules, now);
+  if (Status s = StoreCaseChange(tx, c, events, system, now); !s.ok()) return s;
+  out.result = CaseSweep::Result::kChanged;
+  return Status::Ok();
+}
+
+}  // namespace
+
+domain::Result<SweepReport> EscalateOverdue::Run(domain::Instant now, int max_cases) const {
+  const std::shared_ptr<const domain::TimeRules> rules = time_->Current();
+  auto staff = ReadValue<std::vector<domain::StaffUser>>(
+      store_, [](ReadTransaction& tx) { return tx.Users(); });
+  if (!staff) return std::move(staff).error();
+  auto shared_staff = std::make_shared<const std::vector<domain::StaffUser>>(std::move(*staff));
+
+  SweepReport report;
+  constexpr int kBatch = 1000;
+  int remaining = max_cases;
+  while (remaining > 0) {
+    const int batch = std::min(remaining, kBatch);
+    auto due = ReadValue<std::vector<domain::Reference>>(
+        store_, [&](ReadTransaction& tx) { return tx.CasesDueForEscalation(now, batch); });
+    if (!due) return std::move(due).error();
+    if (due->empty()) break;
+    report.cases_due += static_cast<int>(due->size());
+
+    // Every case is its own write, all queued at once: the store commits them together (group
+    // commit), and one case that fails rolls back alone.
+    struct Pending {
+      std::mutex mutex;
+      std::condition_variable finished;
+      std::size_t left = 0;
+      std::vector<CaseSweep> results;
+    };
+    auto pending = std::make_shared<Pending>();
+    pending->left = due->size();
+    pending->results.resize(due->size());
+    for (std::size_t k = 0; k < due->size(); ++k) {
+      auto sweep = std::make_shared<CaseSweep>();
+      store_.Write(
+          [reference = (*due)[k], rules, shared_staff, now, sweep](WriteTransaction& tx) {
+            return SweepCase(tx, reference, *rules, *shared_staff, now, *sweep);
+          },
+          [pending, sweep, k](Status s) {
+            if (!s.ok()) sweep->result = CaseSweep::Result::kFailed;
+            std::lock_guard lock(pending->mutex);
+            pending->results[k] = std::move(*sweep);
+            if (--pending->left == 0) pending->finished.notify_all();
+          });
+    }
+    {
+      std::unique_lock lock(pending->mutex);
+      pending->finished.wait(lock, [&] { return pending->left == 0; });
+    }
+    int changed = 0;
+    for (CaseSweep& result : pending->results) {
+      switch (result.result) {
+        case CaseSweep::Result::kChanged:
+          ++changed;
+          for (auto& a : result.actions) report.actions.push_back(std::move(a));
+          break;
+        case CaseSweep::Result::kSkipped:
+          ++report.cases_skipped;
+          break;
+        case CaseSweep::Result::kFailed:
+          ++report.cases_failed;
+          break;
+      }
+    }
+    report.cases_changed += changed;
+    remaining -= static_cast<int>(due->size());
+    // A short batch was the last; a batch where nothing moved would only be read again.
+    if (static_cast<int>(due->size()) < batch || changed == 0) break;
+  }
+  return report;
+}
+
+}  // namespace shakwa::app
