@@ -98,6 +98,8 @@ constexpr std::array kMessages = {
              "Must be between {}"},
     Sentence{MessageId::kMustBePositive, "must_be_positive", "يجب أن تكون القيمة أكبر من صفر",
              "Must be greater than zero"},
+    Sentence{MessageId::kMustNotDecrease, "must_not_decrease",
+             "يجب ألا تقل القيمة عن قيمة المستوى السابق", "Must not be less than the level before"},
     Sentence{MessageId::kValidationFailed, "validation_failed",
              "بعض الحقول غير صحيحة؛ راجع قائمة الأخطاء",
              "Some fields are not valid; see the list of errors"},

@@ -52,6 +52,7 @@ enum class MessageId {
   kMustBeInteger,
   kMustBeNumberInRange,
   kMustBePositive,
+  kMustNotDecrease,
   // request-level problems
   kValidationFailed,
   kMalformedJson,

@@ -59,18 +59,17 @@ Result<TimeRules> TimeRules::Make(BusinessCalendar calendar, std::vector<SlaRule
     check_targets(rules[i].targets, "sla.rules[" + std::to_string(i) + "]");
   }
   if (ladder.warning_percent < 0 || ladder.warning_percent >= 100) {
-    fields.push_back({"escalation.warning_percent", MessageId::kMustBeNumberInRange, "0-99"});
+    fields.push_back({"escalation.warning_percent", MessageId::kMustBeNumberInRange, "0 – 99"});
   }
   std::int64_t previous_delay = -1;
   for (std::size_t i = 0; i < ladder.levels.size(); ++i) {
     const EscalationLevel& level = ladder.levels[i];
     const std::string at = "escalation.levels[" + std::to_string(i) + "]";
     if (level.level != static_cast<int>(i) + 1) {
-      fields.push_back({at + ".level", MessageId::kMustBeNumberInRange, std::to_string(i + 1)});
+      fields.push_back({at + ".level", MessageId::kNotOneOf, std::to_string(i + 1)});
     }
     if (level.after_breach_minutes < previous_delay || level.after_breach_minutes < 0) {
-      fields.push_back(
-          {at + ".after_breach_minutes", MessageId::kMustBeNumberInRange, ">= previous level"});
+      fields.push_back({at + ".after_breach_minutes", MessageId::kMustNotDecrease, {}});
     }
     previous_delay = level.after_breach_minutes;
     if (level.owner_role != Role::kSupervisor && level.owner_role != Role::kManager &&

@@ -9,6 +9,7 @@
 #include <optional>
 #include <random>
 #include <thread>
+#include <vector>
 
 #include "http/problem.hpp"
 
@@ -182,6 +183,7 @@ class Session : public std::enable_shared_from_this<Session> {
     if (ec) {
       // After a broken request the stream cannot be trusted for the next one: answer and close.
       keep_alive_ = false;
+      linger_ = true;
       const bool too_large = ec == bhttp::error::body_limit;
       domain::Error error = domain::Error::Of(
           too_large ? domain::ErrorCode::kPayloadTooLarge : domain::ErrorCode::kMalformedRequest,
@@ -276,11 +278,39 @@ class Session : public std::enable_shared_from_this<Session> {
     server_.log.Record(
         AccessRecord{request_.request_id, request_.method, request_.path, status_, elapsed});
     busy_ = false;
+    if (!ec && linger_) {
+      LingeringClose();
+      return;
+    }
     if (ec || !response_.keep_alive()) {
       Close();
       return;
     }
     DoRead();
+  }
+
+  // The client of a refused request (a body over the limit) may still be sending it. Closing at
+  // once would answer its data with a reset, which can destroy the 413 in its receive buffer
+  // before it reads it. So: half-close, then read and drop what still comes, for two seconds at
+  // most, as HTTP servers' "lingering close" does.
+  void LingeringClose() {
+    beast::error_code ignored;
+    stream_.socket().shutdown(tcp::socket::shutdown_send, ignored);
+    stream_.expires_after(std::chrono::seconds(2));
+    Discard();
+  }
+
+  void Discard() {
+    discard_.resize(16384);
+    stream_.async_read_some(net::buffer(discard_),
+                            [self = shared_from_this()](beast::error_code ec, std::size_t) {
+                              if (ec) {
+                                beast::error_code ignored;
+                                self->stream_.socket().close(ignored);
+                                return;
+                              }
+                              self->Discard();
+                            });
   }
 
   void Close() {
@@ -298,7 +328,9 @@ class Session : public std::enable_shared_from_this<Session> {
   std::shared_ptr<std::atomic<bool>> responded_;  // one per request, made in BuildRequest()
   unsigned status_ = 0;
   bool keep_alive_ = true;
-  bool busy_ = false;  // between reading a request and writing its response
+  bool linger_ = false;        // close with LingeringClose after this response
+  std::vector<char> discard_;  // what a lingering close reads and drops
+  bool busy_ = false;          // between reading a request and writing its response
   Server::Impl& server_;
 };
 

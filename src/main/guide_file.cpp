@@ -3,6 +3,8 @@
 #include <toml++/toml.h>
 
 #include <set>
+#include <string>
+#include <utility>
 
 #include "main/settings.hpp"
 
@@ -139,9 +141,12 @@ void ReadCalendar(Reader& r, domain::CalendarSettings& calendar) {
     rule.month = static_cast<int>(h.Int("month", 1, 12).value_or(0));
     rule.day = static_cast<int>(h.Int("day", 1, 31).value_or(0));
     rule.days = static_cast<int>(h.Int("days", 1, 30).value_or(1));
-    if (rule.key.empty() || rule.name_ar.empty() || rule.name_en.empty() || rule.month == 0 ||
-        rule.day == 0) {
-      Fail(r.file(), h.Path("key"), "a holiday needs key, name_ar, name_en, month and day");
+    // Name the key that is missing, not just the holiday.
+    for (const auto& [key, missing] :
+         {std::pair{"key", rule.key.empty()}, std::pair{"name_ar", rule.name_ar.empty()},
+          std::pair{"name_en", rule.name_en.empty()}, std::pair{"month", rule.month == 0},
+          std::pair{"day", rule.day == 0}}) {
+      if (missing) Fail(r.file(), h.Path(key), "is required");
     }
     h.RejectUnknown();
     calendar.holidays.push_back(std::move(rule));
@@ -231,11 +236,23 @@ void ReadGuide(Reader& r, domain::GuideSettings& guide) {
   r.RejectUnknown();
 }
 
+// The key of this file that a field of CalendarSettings comes from: BusinessCalendar::Make names
+// "calendar.week.monday[1]" and "calendar.ramadan_hours[0]", the file spells them
+// "calendar.monday[1]" and "calendar.ramadan[0]". Other paths are the same in both.
+std::string FileKey(const std::string& path) {
+  constexpr std::string_view kWeek = "calendar.week";
+  constexpr std::string_view kRamadan = "calendar.ramadan_hours";
+  if (path == kWeek) return "calendar";  // no working day: the week as a whole
+  if (path.starts_with(std::string(kWeek) + ".")) return "calendar" + path.substr(kWeek.size());
+  if (path.starts_with(kRamadan)) return "calendar.ramadan" + path.substr(kRamadan.size());
+  return path;
+}
+
 // The first field error of a rejected calendar or rule set, as a configuration error.
 [[noreturn]] void FailWith(const std::string& file, const domain::Error& e) {
   if (e.fields.empty()) Fail(file, "guide", e.detail);
   const domain::FieldError& f = e.fields.front();
-  Fail(file, f.path, domain::Message(f.message, domain::Language::kEnglish, f.param));
+  Fail(file, FileKey(f.path), domain::Message(f.message, domain::Language::kEnglish, f.param));
 }
 
 }  // namespace
@@ -254,8 +271,11 @@ GuideFile LoadGuideFile(const std::optional<std::filesystem::path>& path) {
       table = toml::parse_file(path->string());
     } catch (const toml::parse_error& e) {
       const auto& where = e.source().begin;
-      throw SettingsError("configuration error: " + file + " line " + std::to_string(where.line) +
-                          ", column " + std::to_string(where.column) + ": " +
+      // Line 0: no line to point at (the file could not be opened at all).
+      const std::string at = where.line == 0 ? std::string()
+                                             : " line " + std::to_string(where.line) + ", column " +
+                                                   std::to_string(where.column);
+      throw SettingsError("configuration error: " + file + at + ": " +
                           std::string(e.description()));
     }
     Reader top(table, file, "");

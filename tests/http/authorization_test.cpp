@@ -316,11 +316,14 @@ TEST_F(AuthorizationTest, EveryEndpointAdmitsExactlyTheCallersOfItsTableEntry) {
   ASSERT_NE(attachment, 0);
   const std::map<std::string, std::int64_t> ids = {{"attachments", attachment},
                                                    {"users", users_.at(Role::kHandler)}};
+  // Other named parameters, by name.
+  const std::map<std::string, std::string> values = {{"{key}", "eid_al_fitr"},
+                                                     {"{hijri_year}", "1447"}};
 
   int walked = 0;
   for (const api::Endpoint& endpoint : api::Endpoints()) {
     // The pattern with real values: {reference} the case, {id} whatever the segment before
-    // it names.
+    // it names, any other parameter from `values`.
     std::string target;
     std::string previous;
     std::string_view rest = endpoint.pattern;
@@ -335,6 +338,8 @@ TEST_F(AuthorizationTest, EveryEndpointAdmitsExactlyTheCallersOfItsTableEntry) {
         target += reference;
       } else if (segment == "{id}" && ids.contains(previous)) {
         target += std::to_string(ids.at(previous));
+      } else if (values.contains(segment)) {
+        target += values.at(segment);
       } else if (segment.front() == '{') {
         unknown_parameter = true;
       } else {

@@ -12,6 +12,7 @@ namespace shakwa::http::api {
 void AddAccountRoutes(Router& router, const Dependencies& deps);  // auth, admin, audit
 void AddCaseRoutes(Router& router, const Dependencies& deps);     // queues, cases, actions
 void AddAttachmentRoutes(Router& router, const Dependencies& deps);
+void AddGuideRoutes(Router& router, const Dependencies& deps);  // the guide, the calendar (admin)
 
 // POST /api/v1/cases as multipart/form-data: the case as JSON in the part named "case", and
 // files in any other parts. Every file is checked before anything is stored.

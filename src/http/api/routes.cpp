@@ -180,6 +180,7 @@ void AddRoutes(Router& router, const Dependencies& deps) {
   AddAccountRoutes(router, deps);
   AddCaseRoutes(router, deps);
   AddAttachmentRoutes(router, deps);
+  AddGuideRoutes(router, deps);
 }
 
 }  // namespace shakwa::http::api
