@@ -46,6 +46,12 @@ Status CheckText(std::string& text, const std::string& path, bool required = tru
   return Status::Ok();
 }
 
+// The same for a message that may be left out: absent or blank is fine.
+Status CheckOptionalText(std::optional<std::string>& text, const std::string& path) {
+  if (!text) return Status::Ok();
+  return CheckText(*text, path, false);
+}
+
 CaseEvent Event(const HandleCase::Context& ctx, std::string type, CaseEvent::Visibility visibility,
                 std::string data = {}) {
   CaseEvent e;
@@ -472,11 +478,9 @@ void HandleCase::Resolve(std::string_view reference, std::int64_t version,
 void HandleCase::Close(std::string_view reference, std::int64_t version,
                        const domain::StaffUser& user, std::optional<std::string> note,
                        Done done) const {
-  if (note) {
-    if (Status s = CheckText(*note, "note", false); !s.ok()) {
-      done(std::move(s).error());
-      return;
-    }
+  if (Status s = CheckOptionalText(note, "note"); !s.ok()) {
+    done(std::move(s).error());
+    return;
   }
   Act(
       reference, version, Caller::Staff(user),
@@ -596,11 +600,9 @@ void HandleCase::Appeal(std::string_view reference, std::string access_code,
 void HandleCase::Withdraw(std::string_view reference, std::string access_code,
                           std::optional<std::int64_t> version, std::optional<std::string> reason,
                           Done done) const {
-  if (reason) {
-    if (Status s = CheckText(*reason, "reason", false); !s.ok()) {
-      done(std::move(s).error());
-      return;
-    }
+  if (Status s = CheckOptionalText(reason, "reason"); !s.ok()) {
+    done(std::move(s).error());
+    return;
   }
   Act(
       reference, version, Caller::Beneficiary(std::move(access_code)),
@@ -618,11 +620,9 @@ void HandleCase::Withdraw(std::string_view reference, std::string access_code,
 void HandleCase::Escalate(std::string_view reference, std::string access_code,
                           std::optional<std::int64_t> version, std::optional<std::string> reason,
                           Done done) const {
-  if (reason) {
-    if (Status s = CheckText(*reason, "reason", false); !s.ok()) {
-      done(std::move(s).error());
-      return;
-    }
+  if (Status s = CheckOptionalText(reason, "reason"); !s.ok()) {
+    done(std::move(s).error());
+    return;
   }
   // The owners of the ladder's levels are read first; the write then needs no second read.
   auto staff = ReadValue<std::vector<domain::StaffUser>>(
@@ -670,11 +670,9 @@ void HandleCase::RecordExternalReferral(std::string_view reference, std::int64_t
     done(Invalid({{"outside_reference", MessageId::kTooLong, "100"}}));
     return;
   }
-  if (note) {
-    if (Status s = CheckText(*note, "note", false); !s.ok()) {
-      done(std::move(s).error());
-      return;
-    }
+  if (Status s = CheckOptionalText(note, "note"); !s.ok()) {
+    done(std::move(s).error());
+    return;
   }
   Act(
       reference, version, Caller::Staff(user),
