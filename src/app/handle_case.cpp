@@ -579,20 +579,31 @@ void HandleCase::Appeal(std::string_view reference, std::string access_code,
     done(std::move(s).error());
     return;
   }
+  auto staff = ReadValue<std::vector<domain::StaffUser>>(
+      store_, [](ReadTransaction& tx) { return tx.Users(); });
+  if (!staff) {
+    done(std::move(staff).error());
+    return;
+  }
   Act(
       reference, version, Caller::Beneficiary(std::move(access_code)),
-      [reason = std::move(reason)](Context& ctx) -> Status {
+      [reason = std::move(reason), staff = std::move(*staff)](Context& ctx) -> Status {
+        domain::Case& c = ctx.value;
+        // An appeal goes one level up the ladder; past its top, it still reopens the case for
+        // the last level to decide again.
+        const int level = std::max(
+            c.escalation_level, std::min(c.escalation_level + 1, ctx.rules.ladder().last_level()));
         domain::JsonWriter data;
-        data.Add("reason", std::string_view(reason))
-            .Add("escalation_level", std::int64_t{ctx.value.escalation_level + 1});
+        data.Add("reason", std::string_view(reason)).Add("escalation_level", std::int64_t{level});
         CaseEvent event = Event(ctx, "appealed", CaseEvent::Visibility::kPublic, data.Finish());
         if (Status s = Transition(ctx, CaseAction::kAppeal, event); !s.ok()) return s;
-        ctx.value.escalation_level += 1;
         // The decision under appeal stays on the timeline; the case awaits a new one.
-        ctx.value.handling.decision.reset();
-        ctx.value.handling.remedies.clear();
+        c.handling.decision.reset();
+        c.handling.remedies.clear();
         ctx.events.push_back(std::move(event));
-        return Status::Ok();
+        if (level == c.escalation_level) return Status::Ok();
+        return RaiseEscalation(ctx.tx, c, ctx.events, ctx.rules, staff, level, "decision_rejected",
+                               ctx.actor, ctx.actor_role, ctx.now);
       },
       std::move(done));
 }

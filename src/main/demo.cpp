@@ -89,7 +89,9 @@ std::vector<DemoUser> SeedDemoStaff(app::StaffAccounts& accounts, app::RandomSou
   const domain::Actor demo{domain::Actor::Kind::kSystem, "demo"};
   for (const domain::Department& d :
        {domain::Department{"procurement", "إدارة المشتريات", "Procurement", true},
-        domain::Department{"finance", "الإدارة المالية", "Finance", true}}) {
+        domain::Department{"finance", "الإدارة المالية", "Finance", true},
+        // The default ladder's last level sits here (docs/guide.example.toml).
+        domain::Department{"committee", "لجنة الشكاوى", "Complaints committee", true}}) {
     std::promise<domain::Status> added;
     accounts.AddDepartment(d, demo, [&added](domain::Status s) { added.set_value(s); });
     if (!added.get_future().get().ok()) return {};
@@ -106,6 +108,7 @@ std::vector<DemoUser> SeedDemoStaff(app::StaffAccounts& accounts, app::RandomSou
       {"supervisor@demo.shakwa", "سارة القحطاني", domain::Role::kSupervisor, "finance"},
       {"qa@demo.shakwa", "Huda Al-Dosari", domain::Role::kQaReviewer, std::nullopt},
       {"manager@demo.shakwa", "خالد الشهري", domain::Role::kManager, std::nullopt},
+      {"committee@demo.shakwa", "فيصل الزهراني", domain::Role::kManager, "committee"},
       {"admin@demo.shakwa", "Admin", domain::Role::kAdmin, std::nullopt},
       {"auditor@demo.shakwa", "المدقق", domain::Role::kAuditor, std::nullopt},
   };

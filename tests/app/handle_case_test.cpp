@@ -927,7 +927,13 @@ TEST_F(HandleCaseTest, AnAppealReopensTheCaseOneLevelUpWithoutTheDecision) {
   const domain::Case stored = Stored(s.reference);
   EXPECT_EQ(stored.escalation_level, 1);
   EXPECT_FALSE(stored.handling.decision.has_value());
-  const CaseEvent e = Timeline(s.reference).back();
+  // The appeal, then the escalation it causes: the supervisor answers for level 1.
+  const auto events = Timeline(s.reference);
+  ASSERT_GE(events.size(), 3u);
+  EXPECT_EQ(events[events.size() - 2].type, "escalated");
+  EXPECT_EQ(events.back().type, "escalation_assigned");
+  EXPECT_EQ(stored.handling.escalation_owner_id, supervisor_.id);
+  const CaseEvent e = events[events.size() - 3];
   EXPECT_EQ(e.type, "appealed");
   EXPECT_EQ(e.visibility, Visibility::kPublic);
   EXPECT_EQ(e.from_status, CaseStatus::kResolved);
@@ -1193,11 +1199,12 @@ TEST_F(HandleCaseTest, AComplaintFromIntakeToAcceptanceAfterAnAppeal) {
   EXPECT_EQ(types,
             (std::vector<std::string>{"received", "assessed", "work_started", "assigned", "note",
                                       "information_requested", "information_provided", "findings",
-                                      "resolved", "appealed", "reply", "resolved", "accepted"}));
+                                      "resolved", "appealed", "escalated", "escalation_assigned",
+                                      "reply", "resolved", "accepted"}));
   EXPECT_EQ(public_types,
             (std::vector<std::string>{"received", "work_started", "information_requested",
-                                      "information_provided", "resolved", "appealed", "reply",
-                                      "resolved", "accepted"}));
+                                      "information_provided", "resolved", "appealed", "escalated",
+                                      "reply", "resolved", "accepted"}));
   const domain::Case done = Stored(s.reference);
   EXPECT_EQ(done.escalation_level, 1);
   EXPECT_EQ(done.handling.decision, "يُصرف المستخلص مع الاعتذار");

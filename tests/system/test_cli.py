@@ -400,7 +400,7 @@ class DemoTest(CliTestCase):
         self.assertTrue(users and all(users), "no demo users on stderr:\n" + server.stderr())
         self.assertEqual(sorted(m.group(2) for m in users),
                          sorted(["agent", "handler", "supervisor", "qa_reviewer", "manager",
-                                 "admin", "auditor"]))
+                                 "manager", "admin", "auditor"]))
         for m in users:
             email, role, password = m.groups()
             r = server.request("POST", "/api/v1/auth/login",

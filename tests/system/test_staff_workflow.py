@@ -403,6 +403,8 @@ class EndToEndTest(StaffTestCase):
             ("findings", "supervisor", None, None),
             ("resolved", "supervisor", "in_progress", "resolved"),
             ("appealed", "beneficiary", "resolved", "in_progress"),
+            ("escalated", "beneficiary", None, None),
+            ("escalation_assigned", "beneficiary", None, None),
             ("findings", "supervisor", None, None),
             ("resolved", "supervisor", "in_progress", "resolved"),
             ("accepted", "beneficiary", "resolved", "closed"),
@@ -432,6 +434,7 @@ class EndToEndTest(StaffTestCase):
             ("information_provided", "beneficiary"),
             ("resolved", "supervisor"),
             ("appealed", "beneficiary"),
+            ("escalated", "beneficiary"),
             ("resolved", "supervisor"),
             ("accepted", "beneficiary"),
         ])
