@@ -32,7 +32,7 @@ using testing::WriteResult;
 using testing::WriteSync;
 
 constexpr Sort kSorts[] = {Sort::kReceivedAsc, Sort::kReceivedDesc, Sort::kPriorityDesc,
-                           Sort::kUpdatedDesc};
+                           Sort::kUpdatedDesc, Sort::kDueAsc};
 
 // Runs sql on the database file directly, as someone with the file (and no Shakwa) could.
 int RawExecute(const std::filesystem::path& path, const std::string& sql,
@@ -432,6 +432,11 @@ bool Before(Sort sort, const domain::Case& a, const domain::Case& b) {
              std::make_tuple(rank(b.handling.priority), b.received_at, b.id);
     case Sort::kUpdatedDesc:
       return std::tie(a.handling.updated_at, a.id) > std::tie(b.handling.updated_at, b.id);
+    case Sort::kDueAsc: {
+      const auto never = domain::Instant::max();
+      return std::make_tuple(a.clock.resolution_due_at.value_or(never), a.received_at, a.id) <
+             std::make_tuple(b.clock.resolution_due_at.value_or(never), b.received_at, b.id);
+    }
   }
   return false;
 }

@@ -243,12 +243,20 @@ bool KeysBefore(Sort sort, const domain::Case& a, const domain::Case& b) {
       return a.received_at < b.received_at;
     case Sort::kUpdatedDesc:
       return a.handling.updated_at > b.handling.updated_at;
+    case Sort::kDueAsc: {
+      // Without a deadline: last.
+      const auto never = domain::Instant::max();
+      const auto da = a.clock.resolution_due_at.value_or(never);
+      const auto db = b.clock.resolution_due_at.value_or(never);
+      if (da != db) return da < db;
+      return a.received_at < b.received_at;
+    }
   }
   return false;
 }
 
 constexpr Sort kSorts[] = {Sort::kReceivedAsc, Sort::kReceivedDesc, Sort::kPriorityDesc,
-                           Sort::kUpdatedDesc};
+                           Sort::kUpdatedDesc, Sort::kDueAsc};
 
 std::string SortLabel(Sort sort) {
   switch (sort) {
@@ -260,6 +268,8 @@ std::string SortLabel(Sort sort) {
       return "priority desc";
     case Sort::kUpdatedDesc:
       return "updated desc";
+    case Sort::kDueAsc:
+      return "due asc";
   }
   return "?";
 }

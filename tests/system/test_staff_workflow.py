@@ -599,7 +599,8 @@ class QueueTest(StaffTestCase):
         self.assert_each_once(items, self.refs)
         self.assertEqual(sizes[:2], [5, 5], sizes)
         self.assertEqual(sum(sizes), 12)
-        for sort in ("received_at", "-received_at", "-priority", "-updated_at"):
+        for sort in ("received_at", "-received_at", "-priority", "-updated_at",
+                     "resolution_due_at"):
             with self.subTest(sort=sort):
                 items, _ = self.pages("sort=" + sort)
                 self.assert_each_once(items, self.refs)
@@ -609,6 +610,12 @@ class QueueTest(StaffTestCase):
                 elif sort == "-received_at":
                     self.assertEqual(received, sorted(received, reverse=True))
                 elif sort == "-priority":
+                    self.assertEqual({i["reference"] for i in items[:2]}, self.urgent)
+                elif sort == "resolution_due_at":
+                    # Due soonest first, across pages; urgent cases are due first of all.
+                    due = [i["resolution_due_at"] for i in items]
+                    self.assertNotIn(None, due)
+                    self.assertEqual(due, sorted(due))
                     self.assertEqual({i["reference"] for i in items[:2]}, self.urgent)
 
     def test_filters(self):

@@ -71,7 +71,8 @@ struct Notification {
 
 // Staff queues: which cases, in what order, from where. Every set field narrows the result.
 struct CaseQuery {
-  enum class Sort { kReceivedAsc, kReceivedDesc, kPriorityDesc, kUpdatedDesc };
+  // kDueAsc: resolution deadline soonest first; cases without one last, oldest first.
+  enum class Sort { kReceivedAsc, kReceivedDesc, kPriorityDesc, kUpdatedDesc, kDueAsc };
 
   // filters asked for
   std::vector<domain::CaseStatus> statuses;

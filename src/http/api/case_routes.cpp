@@ -136,9 +136,11 @@ domain::Result<app::CaseQuery> ParseQuery(std::string_view query_text, domain::I
         q.sort = app::CaseQuery::Sort::kPriorityDesc;
       } else if (value == "-updated_at") {
         q.sort = app::CaseQuery::Sort::kUpdatedDesc;
+      } else if (value == "resolution_due_at") {
+        q.sort = app::CaseQuery::Sort::kDueAsc;
       } else {
-        errors.push_back(
-            {key, MessageId::kNotOneOf, "received_at, -received_at, -priority, -updated_at"});
+        errors.push_back({key, MessageId::kNotOneOf,
+                          "received_at, -received_at, -priority, -updated_at, resolution_due_at"});
       }
     } else if (key == "cursor") {
       q.after = value;

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <charconv>
+#include <limits>
 #include <optional>
 #include <string_view>
 
@@ -114,6 +115,8 @@ std::string_view SortName(app::CaseQuery::Sort sort) {
       return "-priority";
     case app::CaseQuery::Sort::kUpdatedDesc:
       return "-updated";
+    case app::CaseQuery::Sort::kDueAsc:
+      return "due";
   }
   return "?";
 }
@@ -144,6 +147,11 @@ SortKey KeyOf(app::CaseQuery::Sort sort, const domain::Case& c) {
       return {-PriorityRank(c.handling.priority), received, c.id};
     case app::CaseQuery::Sort::kUpdatedDesc:
       return {-updated, -c.id, 0};
+    case app::CaseQuery::Sort::kDueAsc: {
+      const auto& due = c.clock.resolution_due_at;
+      return {due ? due->time_since_epoch().count() : std::numeric_limits<std::int64_t>::max(),
+              received, c.id};
+    }
   }
   return {};
 }

@@ -168,7 +168,8 @@ constexpr std::string_view kCaseColumns =
     "concerns_department, root_cause, outcome, decision, remedies, rejection_reason, merged_into, "
     "resolution_due_at, updated_at, priority_rank, first_response_due_at, first_responded_at, "
     "next_update_due_at, sla_paused_since, sla_paused_minutes, escalation_step, "
-    "escalation_due_at, escalation_owner_id, external_referral_to, external_reference";
+    "escalation_due_at, escalation_owner_id, external_referral_to, external_reference, "
+    "resolution_due_key";
 namespace column {
 constexpr int kCaseId = 0;
 constexpr int kReceivedAt = 5;
@@ -176,6 +177,7 @@ constexpr int kPriority = 32;
 constexpr int kUpdatedAt = 49;
 constexpr int kPriorityRank = 50;
 constexpr int kClock = 51;
+constexpr int kResolutionDueKey = 61;
 }  // namespace column
 
 std::string SelectCasesWhere(std::string_view condition) {
@@ -445,6 +447,9 @@ const SortPlan& PlanOf(app::CaseQuery::Sort sort) {
                                           "(priority_rank, received_at, case_id) >", 3};
   static constexpr SortPlan kUpdatedDesc{"ud", "updated_at DESC, case_id DESC",
                                          "(updated_at, case_id) <", 2};
+  // due soonest first; without a deadline last, oldest first
+  static constexpr SortPlan kDueAsc{"du", "resolution_due_key ASC, received_at ASC, case_id ASC",
+                                    "(resolution_due_key, received_at, case_id) >", 3};
   switch (sort) {
     case app::CaseQuery::Sort::kReceivedAsc:
       return kReceivedAsc;
@@ -454,6 +459,8 @@ const SortPlan& PlanOf(app::CaseQuery::Sort sort) {
       return kPriorityDesc;
     case app::CaseQuery::Sort::kUpdatedDesc:
       return kUpdatedDesc;
+    case app::CaseQuery::Sort::kDueAsc:
+      return kDueAsc;
   }
   return kReceivedDesc;
 }
@@ -466,6 +473,7 @@ SortKeys KeysOf(const SortPlan& plan, const Statement& row) {
   const std::int64_t received = row.Int(column::kReceivedAt);
   if (plan.code == "pr") return {row.Int(column::kPriorityRank), received, id};
   if (plan.code == "ud") return {row.Int(column::kUpdatedAt), id, 0};
+  if (plan.code == "du") return {row.Int(column::kResolutionDueKey), received, id};
   return {received, id, 0};
 }
 

@@ -20,6 +20,14 @@ CREATE INDEX cases_escalation_due ON cases (escalation_due_at) WHERE escalation_
 CREATE INDEX cases_first_response_due ON cases (first_response_due_at)
   WHERE first_responded_at IS NULL;
 CREATE INDEX cases_update_due ON cases (next_update_due_at) WHERE next_update_due_at IS NOT NULL;
+-- "Due soonest first" queues: cases without a deadline (paused, or never scheduled) sort last.
+ALTER TABLE cases ADD COLUMN resolution_due_key INTEGER GENERATED ALWAYS AS
+  (coalesce(resolution_due_at, 9223372036854775807)) VIRTUAL;
+CREATE INDEX cases_by_status_due ON cases (status, resolution_due_key, received_at);
+CREATE INDEX cases_by_department_due ON cases (department, status, resolution_due_key, received_at)
+  WHERE department IS NOT NULL;
+CREATE INDEX cases_by_assignee_due ON cases (assignee_id, status, resolution_due_key, received_at)
+  WHERE assignee_id IS NOT NULL;
 CREATE INDEX cases_by_escalation_owner ON cases (escalation_owner_id, status, received_at)
   WHERE escalation_owner_id IS NOT NULL;
 
