@@ -11,9 +11,10 @@ cmake --build --preset ci
 # file descriptors); see tests/system/test_http_limits.py.
 cmake --preset release
 cmake --build --preset release --target shakwa
-# The concurrent parts (the group-committing store, the server) under ThreadSanitizer.
+# The concurrent parts (the group-committing store, the server, racing escalation sweeps) under
+# ThreadSanitizer.
 cmake --preset tsan
-cmake --build --preset tsan --target storage_tests http_tests
-ctest --preset tsan -j 2 -R 'StoreContract|SqliteStoreTest|ApiTest'
+cmake --build --preset tsan --target storage_tests http_tests app_tests
+ctest --preset tsan -j 2 -R 'StoreContract|SqliteStoreTest|ApiTest|EscalationTest'
 # Everything, under AddressSanitizer and UndefinedBehaviorSanitizer; CTest's summary closes the run.
 ctest --preset ci -j 2
