@@ -50,6 +50,7 @@
 
 #include "app/audit_record.hpp"
 #include "app/ports/store.hpp"
+#include "bench_load.hpp"
 #include "crypto/sodium.hpp"
 #include "domain/access_code.hpp"
 #include "domain/case.hpp"
@@ -65,6 +66,10 @@ namespace fs = std::filesystem;
 namespace domain = shakwa::domain;
 namespace app = shakwa::app;
 using domain::CaseStatus;
+using shakwa::bench::Check;
+using shakwa::bench::CurrentSchemaFingerprint;
+using shakwa::bench::ReadManifest;
+using shakwa::bench::WriteNow;
 using SteadyClock = std::chrono::steady_clock;
 
 // The fixed test key (version 1) everything is sealed under. Test data only: never a real key.
@@ -416,25 +421,6 @@ struct Staff {
   std::map<std::string, std::int64_t> supervisors;            // by department
   std::vector<std::pair<std::string, std::string>> logins;  // role key -> e-mail, for the manifest
 };
-
-void Check(const domain::Status& status, std::string_view what) {
-  if (!status.ok()) throw std::runtime_error(std::string(what) + ": " + status.error().detail);
-}
-
-// Runs work as one durable write and waits for it.
-void WriteNow(app::Store& store, app::Store::WriteWork work, std::string_view what) {
-  std::mutex mutex;
-  std::condition_variable cv;
-  std::optional<domain::Status> result;
-  store.Write(std::move(work), [&](domain::Status s) {
-    std::lock_guard lock(mutex);
-    result = std::move(s);
-    cv.notify_one();
-  });
-  std::unique_lock lock(mutex);
-  cv.wait(lock, [&] { return result.has_value(); });
-  Check(*result, what);
-}
 
 Staff AddStaff(app::Store& store, domain::Instant now) {
   // Argon2id once; every bench user shares the password, so they share the hash.
@@ -992,17 +978,6 @@ domain::Status WriteCase(app::WriteTransaction& tx, Planned& p) {
 // ---------------------------------------------------------------------------------------------
 // The directory
 
-std::map<std::string, std::string> ReadManifest(const fs::path& path) {
-  std::map<std::string, std::string> out;
-  std::ifstream in(path);
-  std::string line;
-  while (std::getline(in, line)) {
-    const auto eq = line.find('=');
-    if (eq != std::string::npos) out[line.substr(0, eq)] = line.substr(eq + 1);
-  }
-  return out;
-}
-
 void WriteKeyFile(const fs::path& path) {
   std::string hex;
   for (const char ch : kTestKeyHex) {
@@ -1045,49 +1020,6 @@ std::vector<std::pair<std::string, std::int64_t>> Sizes(const fs::path& db) {
 // generator, or under other migrations (an index added, or changed in place), is made again.
 constexpr int kLoadFormat = 1;
 
-std::string SchemaOf(const fs::path& db) {
-  using shakwa::storage::sqlite::Connection;
-  auto connection = Connection::Open(db, true);
-  if (!connection)
-    throw std::runtime_error("open " + db.string() + ": " + connection.error().detail);
-  auto query = connection->Prepare(
-      "SELECT type || ' ' || name || ' ' || coalesce(sql, '') FROM sqlite_schema "
-      "WHERE name NOT LIKE 'sqlite_%' ORDER BY type, name");
-  if (!query) throw std::runtime_error("read schema: " + query.error().detail);
-  std::string schema;
-  for (;;) {
-    auto row = query->Step();
-    if (!row) throw std::runtime_error("read schema: " + row.error().detail);
-    if (!*row) break;
-    schema += query->Text(0);
-    schema += '\n';
-  }
-  return schema;
-}
-
-// FNV-1a: a fingerprint that is the same in every build, unlike std::hash.
-std::string Fingerprint(std::string_view text) {
-  std::uint64_t h = 14695981039346656037ULL;
-  for (const char ch : text) {
-    h ^= static_cast<unsigned char>(ch);
-    h *= 1099511628211ULL;
-  }
-  char out[17];
-  std::snprintf(out, sizeof out, "%016llx", static_cast<unsigned long long>(h));
-  return out;
-}
-
-// The fingerprint of the schema this binary's migrations make, from a scratch database.
-std::string CurrentSchemaFingerprint() {
-  const fs::path probe =
-      fs::temp_directory_path() / ("shakwa-bench-schema-" + std::to_string(::getpid()) + ".db");
-  auto migrated = shakwa::storage::sqlite::Migrate(probe);
-  if (!migrated) throw std::runtime_error("migrate a scratch database: " + migrated.error().detail);
-  std::string schema = SchemaOf(probe);
-  for (const char* suffix : {"", "-wal", "-shm"}) fs::remove(probe.string() + suffix);
-  return Fingerprint(std::to_string(kLoadFormat) + "\n" + schema);
-}
-
 struct Options {
   fs::path dir;
   std::int64_t cases = 1'000'000;
@@ -1113,7 +1045,7 @@ int Usage() {
 int Run(const Options& o) {
   const fs::path manifest_path = o.dir / kManifest;
   const fs::path db_path = o.dir / "shakwa.db";
-  const std::string schema = CurrentSchemaFingerprint();
+  const std::string schema = CurrentSchemaFingerprint(kLoadFormat);
   if (fs::exists(manifest_path)) {
     auto m = ReadManifest(manifest_path);
     if (m["finished"] == "1" && m["cases"] == std::to_string(o.cases) &&

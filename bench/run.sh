@@ -1,11 +1,15 @@
 #!/usr/bin/env bash
-# The benchmarks (bench/README.md). Two modes:
+# The benchmarks (bench/README.md). Three modes:
 #
 #   bash bench/run.sh [intake]      (or: make bench) intake throughput and latency at 1, 8 and 64
 #                                   connections, beside this machine's SQLite ceiling measured in
 #                                   the same run; described below
 #   bash bench/run.sh reads [N]     read latency at N cases (default 1000000) and the database's
 #                                   size per case: bench/reads.sh, whose header lists its knobs
+#   bash bench/run.sh sweep [N [D]] the escalation sweep over N open cases of which D are due
+#                                   (default N/100); with no N, the README's four rows: 100 000,
+#                                   300 000 and 1 000 000 cases at 1 % due, and 1 000 000 with
+#                                   1 000 due. Knobs in run_sweep below
 #
 # Intake knobs (environment; defaults in brackets):
 #   BENCH_SECONDS          measured seconds per connection count            [10]
@@ -25,10 +29,118 @@ set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 ROOT=$PWD
 
+# The escalation sweep (bench/README.md, "Escalation sweep"). Knobs (environment):
+#   BENCH_SWEEP_RUNS     timed sweeps per row, each on a fresh copy of the load      [3]
+#   BENCH_SWEEP_ROOT     where loads are kept, one directory per N and D             [/tmp]
+#                        (shakwa-sweep-N-D: the load, about 2.3 KB per case, 2.3 GB for a
+#                        million, and while a row runs a copy of it; loads are kept for later
+#                        runs, remove them by hand)
+#   BENCH_SWEEP_TIMEOUT  seconds one row may take, load included, before it is stopped [3600]
+#   BENCH_BUILD_DIR, BENCH_SKIP_BUILD=1  as for intake
+# Prints a table (medians of the runs) and writes it to bench/results/sweep-<UTC timestamp>.md.
+# Exit status: 0 when every sweep changed exactly its due cases and the repeat found none.
+run_sweep() {
+  local runs=${BENCH_SWEEP_RUNS:-3} root=${BENCH_SWEEP_ROOT:-/tmp}
+  local limit=${BENCH_SWEEP_TIMEOUT:-3600} build=${BENCH_BUILD_DIR:-build/release}
+  local rows=() n d
+  if [ $# -ge 1 ]; then
+    n=$1 d=${2:-0}
+    case $n:$d in *[!0-9:]* | :* | *:) printf 'bench: N and D must be numbers\n' >&2; return 2 ;; esac
+    [ $# -ge 2 ] || d=$((n / 100))
+    rows=("$n $d")
+  else
+    rows=("100000 1000" "300000 3000" "1000000 10000" "1000000 1000")
+  fi
+  case $root in "$ROOT" | "$ROOT"/*)
+    printf 'bench: BENCH_SWEEP_ROOT must be outside the repository\n' >&2; return 2 ;;
+  esac
+  if [ "${BENCH_SKIP_BUILD:-0}" != 1 ]; then
+    printf 'bench: building the release preset (shakwa_bench_sweep)\n' >&2
+    cmake --preset release >/dev/null
+    cmake --build --preset release --target shakwa_bench_sweep
+    build=build/release
+  fi
+  case $build in /*) ;; *) build=$ROOT/$build ;; esac
+  local bin=$build/bench/shakwa_bench_sweep
+  [ -x "$bin" ] || { printf 'bench: %s not found\n' "$bin" >&2; return 2; }
+
+  local status=0 row
+  # Global, so that the trap still knows it after an interrupted run has left this function.
+  out=$(mktemp "${TMPDIR:-/tmp}/shakwa-sweep-out-XXXXXX")
+  trap 'rm -f "$out"' EXIT
+  for row in "${rows[@]}"; do
+    read -r n d <<<"$row"
+    printf 'bench: %s open cases, %s due: %s sweeps (after making the load, if missing)\n' \
+      "$n" "$d" "$runs" >&2
+    # timeout stops the benchmark (its only child) if it hangs; the load it was making is made
+    # again next time, since its manifest is written last.
+    timeout --kill-after=30 "$limit" "$bin" --cases "$n" --due "$d" --runs "$runs" \
+      --dir "$root/shakwa-sweep-$n-$d" | tee -a "$out" || status=1
+  done
+
+  local stamp result rev
+  stamp=$(date -u +%Y%m%dT%H%M%SZ)
+  mkdir -p "$ROOT/bench/results"
+  result=$ROOT/bench/results/sweep-$stamp.md
+  rev=$(git -C "$ROOT" rev-parse --short HEAD 2>/dev/null || echo unknown)
+  if [ -n "$(git -C "$ROOT" status --porcelain --untracked-files=no 2>/dev/null)" ]; then
+    rev="$rev (with uncommitted changes)"
+  fi
+  {
+    echo "# Escalation sweep benchmark, $stamp"
+    echo
+    echo "- commit: $rev; binary from ${build#"$ROOT"/}"
+    echo "- machine: $(nproc) CPUs ($(awk -F': ' '/model name/ { print $2; exit }' /proc/cpuinfo)), $(awk '/MemTotal/ { printf "%.0f GiB", $2 / 1048576 }' /proc/meminfo), Linux $(uname -r)"
+    echo "- medians of $runs sweeps per row (\"each run\": every sweep's ms), each on a fresh, fsynced copy of the load; page cache warm, SQLite's caches cold"
+    echo "- others CPU: cores used by other processes during the sweep (of $(nproc)); above 0.25 the figures are disturbed"
+    echo
+    { grep -m1 '^plan:' "$out" || true; } | sed 's/^plan: /- due query plan: `/; s/$/`/'
+    echo
+    awk '
+      function kv(line, key,   m) { return match(line, " " key "=[^ ]*") ? substr(line, RSTART + length(key) + 2, RLENGTH - length(key) - 2) : "" }
+      function median(list,   a, n, i, j, t) {
+        n = split(list, a, " ")
+        for (i = 2; i <= n; i++) { t = a[i]; for (j = i - 1; j > 0 && a[j] + 0 > t + 0; j--) a[j + 1] = a[j]; a[j + 1] = t }
+        return (n % 2) ? a[(n + 1) / 2] : (a[n / 2] + a[n / 2 + 1]) / 2
+      }
+      /^cases=/ {
+        line = " " $0
+        key = kv(line, "cases") " " kv(line, "due")
+        if (!(key in seen)) { seen[key] = 1; order[++rows] = key }
+        runs[key]++
+        sweep[key] = sweep[key] " " kv(line, "sweep_ms"); per[key] = per[key] " " kv(line, "ms_per_due")
+        find[key] = find[key] " " kv(line, "find_ms"); empty[key] = empty[key] " " kv(line, "empty_sweep_ms")
+        commits[key] = commits[key] " " kv(line, "commits"); cpu[key] = cpu[key] " " kv(line, "cpu_ms_per_due")
+        preads[key] = preads[key] " " kv(line, "preads_per_due"); pwrites[key] = pwrites[key] " " kv(line, "pwrites_per_due")
+        others[key] = others[key] " " kv(line, "others_cpu_cores")
+        all[key] = all[key] (all[key] == "" ? "" : " / ") sprintf("%.0f", kv(line, "sweep_ms"))
+        if (kv(line, "changed") != kv(line, "due") || kv(line, "empty_found") != "0") bad[key] = 1
+      }
+      END {
+        print "| open cases | due | sweep ms | each run | ms per due case | CPU ms per due case | preads per due case | pwrites per due case | commits | find ms | empty sweep ms | others CPU |"
+        print "|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|"
+        for (i = 1; i <= rows; i++) {
+          k = order[i]; split(k, nd, " ")
+          printf "| %d | %d | %.0f | %s | %.2f | %.2f | %.0f | %.0f | %.0f | %.0f | %.2f | %.2f |%s\n", nd[1], nd[2],
+            median(sweep[k]), all[k], median(per[k]), median(cpu[k]), median(preads[k]), median(pwrites[k]),
+            median(commits[k]), median(find[k]), median(empty[k]), median(others[k]),
+            (k in bad) ? " **the sweep did not change exactly the due cases**" : ""
+        }
+      }' "$out"
+  } >"$result"
+  rm -f "$out"
+  echo
+  cat "$result"
+  echo
+  printf 'bench: written to %s\n' "${result#"$ROOT"/}" >&2
+  return "$status"
+}
+
 case ${1:-intake} in
   intake) ;;
   reads) shift; exec bash "$ROOT/bench/reads.sh" "$@" ;;
-  *) printf 'usage: bash bench/run.sh [intake | reads [N]]\n' >&2; exit 2 ;;
+  sweep) shift; run_sweep "$@"; exit ;;
+  *) printf 'usage: bash bench/run.sh [intake | reads [N] | sweep [N [D]]]\n' >&2; exit 2 ;;
 esac
 
 SECONDS_PER_RUN=${BENCH_SECONDS:-10}
