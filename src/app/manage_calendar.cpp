@@ -103,6 +103,40 @@ domain::Result<domain::Holiday> ManageCalendar::Adjust(const domain::HolidayAdju
   return *placed;
 }
 
+domain::Result<std::int64_t> ManageCalendar::ScheduleCasesWithoutClock() const {
+  const auto rules = time_->Current();
+  const domain::Instant now = clock_.Now();
+  const domain::Actor system{domain::Actor::Kind::kSystem, {}};
+  std::int64_t scheduled = 0;
+  constexpr int kBatch = 500;
+  for (;;) {
+    auto due = ReadValue<std::vector<domain::Reference>>(
+        store_, [](ReadTransaction& tx) { return tx.CasesWithoutClock(kBatch); });
+    if (!due) return std::move(due).error();
+    if (due->empty()) return scheduled;
+    std::int64_t batch = 0;
+    Status s = WaitFor(store_, [&](WriteTransaction& tx) -> Status {
+      batch = 0;
+      for (const domain::Reference& reference : *due) {
+        auto stored = tx.FindCase(reference);
+        if (!stored) return std::move(stored).error();
+        if (!*stored) continue;
+        domain::Case& c = (*stored)->value;
+        if (c.clock.first_response_due_at || c.clock.first_responded_at) continue;
+        if (c.status == domain::CaseStatus::kAwaitingBeneficiary) c.clock.paused_since = now;
+        domain::ScheduleClock(c, *rules, now);
+        if (Status u = StoreCaseChange(tx, c, {}, system, now); !u.ok()) return u;
+        ++batch;
+      }
+      return Status::Ok();
+    });
+    if (!s.ok()) return std::move(s).error();
+    // Nothing scheduled means what is left cannot be (read again, it would loop).
+    if (batch == 0) return scheduled;
+    scheduled += batch;
+  }
+}
+
 domain::Result<std::int64_t> ManageCalendar::RescheduleOpenCases() const {
   const auto rules = time_->Current();
   const domain::Instant now = clock_.Now();

@@ -34,6 +34,10 @@ class ManageCalendar {
   // Schedules every open case's clock again under the rules in force; returns how many changed.
   domain::Result<std::int64_t> RescheduleOpenCases() const;
 
+  // Gives a clock to the open cases stored before clocks existed (a database from before
+  // migration 0003), as if scheduled at receipt; returns how many. Cheap when there are none.
+  domain::Result<std::int64_t> ScheduleCasesWithoutClock() const;
+
  private:
   Store& store_;
   const Clock& clock_;

@@ -159,6 +159,14 @@ int Serve(const SettingsSources& sources, bool demo) {
              {{"detail", refreshed.error().detail}});
     return 1;
   }
+  if (auto scheduled = calendar.ScheduleCasesWithoutClock(); !scheduled) {
+    LogEvent(*logger, spdlog::level::critical, "cannot schedule the clocks of older cases",
+             {{"detail", scheduled.error().detail}});
+    return 1;
+  } else if (*scheduled > 0) {
+    LogEvent(*logger, spdlog::level::info, "clocks given to cases stored before them",
+             {{"cases", *scheduled}});
+  }
   auto catalogue = std::make_shared<const domain::CategoryCatalogue>(std::move(categories));
   domain::IntakeRules staff_rules;
   staff_rules.channels.clear();

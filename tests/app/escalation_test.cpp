@@ -84,8 +84,8 @@ class EscalationTest : public ::testing::Test {
 
   std::vector<domain::CaseEvent> Events(const std::string& reference, std::string_view type) {
     const std::int64_t id = Stored(reference).id;
-    auto all = testing::ReadResult(store_,
-                                   [&](ReadTransaction& tx) { return tx.Timeline(id, false); });
+    auto all =
+        testing::ReadResult(store_, [&](ReadTransaction& tx) { return tx.Timeline(id, false); });
     std::vector<domain::CaseEvent> out;
     for (const auto& e : *all) {
       if (e.type == type) out.push_back(e);
@@ -118,9 +118,8 @@ class EscalationTest : public ::testing::Test {
     auto assessed = Run([&](auto done) { handle_.Assess(ref, 1, agent_, a, done); });
     EXPECT_TRUE(assessed.has_value());
     clock_.Set(At("2026-03-19T08:00:00Z"));
-    auto replied = Run([&](auto done) {
-      handle_.Reply(ref, assessed->version, handler_, "نعمل على طلبك", done);
-    });
+    auto replied = Run(
+        [&](auto done) { handle_.Reply(ref, assessed->version, handler_, "نعمل على طلبك", done); });
     EXPECT_TRUE(replied.has_value());
     return ref;
   }
@@ -131,7 +130,11 @@ class EscalationTest : public ::testing::Test {
   testing::PlainHasher hasher_;
   storage::memory::MemoryStore store_;
   std::shared_ptr<TimeRulesSource> time_ = TimeRulesSource::Defaults();
-  SubmitCase submit_{SubmitCase::Settings{{}, {}, 6, time_}, store_, clock_, random_, hasher_,
+  SubmitCase submit_{SubmitCase::Settings{{}, {}, 6, time_},
+                     store_,
+                     clock_,
+                     random_,
+                     hasher_,
                      testing::DefaultCatalogue()};
   HandleCase handle_{store_, clock_, hasher_, testing::DefaultCatalogue(), time_};
   EscalateOverdue sweep_{store_, time_};
@@ -236,9 +239,9 @@ TEST_F(EscalationTest, APauseMovesEveryDeadlineAndTheLadderLandsOnTheRightMinute
   // Every step queued its notices exactly once.
   std::vector<std::string> templates;
   for (const Notification& n : Outbox()) templates.push_back(n.template_name);
-  EXPECT_EQ(templates, (std::vector<std::string>{
-                           "sla_warning", "escalated", "escalation_assigned", "escalated",
-                           "escalation_assigned", "external_recourse", "escalation_assigned"}));
+  EXPECT_EQ(templates, (std::vector<std::string>{"sla_warning", "escalated", "escalation_assigned",
+                                                 "escalated", "escalation_assigned",
+                                                 "external_recourse", "escalation_assigned"}));
   const auto escalated = Events(ref, "escalated");
   ASSERT_EQ(escalated.size(), 3u);
   EXPECT_EQ(escalated[2].visibility, domain::CaseEvent::Visibility::kPublic);
@@ -315,8 +318,7 @@ TEST_F(EscalationTest, RejectingADecisionEscalatesAtOnce) {
   });
   ASSERT_TRUE(found.has_value());
   auto resolved = Run([&](auto done) {
-    handle_.Resolve(ref, found->version, supervisor_, {"اعتذار", {domain::Remedy::kApology}},
-                    done);
+    handle_.Resolve(ref, found->version, supervisor_, {"اعتذار", {domain::Remedy::kApology}}, done);
   });
   ASSERT_TRUE(resolved.has_value());
   EXPECT_FALSE(resolved->clock.escalation_due_at.has_value());  // decided: no ladder ahead
@@ -340,8 +342,7 @@ TEST_F(EscalationTest, AHigherPriorityBringsTheDeadlinesForward) {
   EXPECT_EQ(normal->clock.resolution_due_at, At("2026-03-29T11:00:00Z"));
   a.priority = domain::Priority::kUrgent;
   clock_.Set(At("2026-03-18T09:00:00Z"));
-  auto urgent =
-      Run([&](auto done) { handle_.Assess(ref, normal->version, supervisor_, a, done); });
+  auto urgent = Run([&](auto done) { handle_.Assess(ref, normal->version, supervisor_, a, done); });
   ASSERT_TRUE(urgent.has_value());
   // Urgent: 480 business minutes from receipt: 300 on Wednesday and 180 on Thursday, 13:00
   // Riyadh; the warning at 80 % (384): Thursday 10:00 + 84 = 11:24.
@@ -407,8 +408,29 @@ TEST_F(EscalationTest, MovingEidMovesTheDeadlinesOfOpenCases) {
   auto refreshed = reader.Refresh();
   ASSERT_TRUE(refreshed.has_value());
   EXPECT_TRUE(*refreshed);
-  EXPECT_FALSE(other->Current()->calendar().HolidayOn(*domain::ParseIsoDate("2026-03-24"))
-                   ->provisional);
+  EXPECT_FALSE(
+      other->Current()->calendar().HolidayOn(*domain::ParseIsoDate("2026-03-24"))->provisional);
+}
+
+// A database from before the clocks: its open cases get one at start-up, as of receipt.
+TEST_F(EscalationTest, CasesStoredBeforeTheClocksGetOne) {
+  domain::Case old = testing::SampleCase(2026, 900);
+  old.received_at = At("2026-03-18T07:00:00Z");
+  ASSERT_TRUE(testing::WriteSync(store_, [&](WriteTransaction& tx) -> domain::Status {
+                auto id = tx.InsertCase(old, AccessCodeHash{});
+                return id.has_value() ? domain::Status::Ok() : domain::Status(id.error());
+              }).ok());
+  ManageCalendar calendar(store_, clock_, time_);
+  auto scheduled = calendar.ScheduleCasesWithoutClock();
+  ASSERT_TRUE(scheduled.has_value());
+  EXPECT_EQ(*scheduled, 1);
+  const domain::Case c = Stored(old.reference.ToString());
+  EXPECT_EQ(c.clock.resolution_due_at, At("2026-03-29T11:00:00Z"));
+  EXPECT_EQ(c.clock.first_response_due_at, At("2026-03-18T11:00:00Z"));
+  EXPECT_EQ(c.version, old.version + 1);
+  auto again = calendar.ScheduleCasesWithoutClock();
+  ASSERT_TRUE(again.has_value());
+  EXPECT_EQ(*again, 0);
 }
 
 }  // namespace

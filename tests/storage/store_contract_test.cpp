@@ -574,6 +574,97 @@ TEST_P(StoreContract, UpdateCaseStoresEveryHandlingFieldAndTheNewVersion) {
   EXPECT_EQ(read->access_code_hash, (app::AccessCodeHash{7, 7, 7}));
 }
 
+TEST_P(StoreContract, OpenCasesWithoutAClockAreFoundUntilTheyHaveOne) {
+  domain::Case old = SampleCase(2026, 1);  // as stored before the clocks existed
+  Insert(old);
+  domain::Case closed = SampleCase(2026, 2);
+  closed.status = domain::CaseStatus::kClosed;
+  Insert(closed);
+  domain::Case scheduled = SampleCase(2026, 3);
+  scheduled.clock = FullClock();
+  Insert(scheduled);
+  auto found =
+      ReadResult(*store_, [](app::ReadTransaction& tx) { return tx.CasesWithoutClock(10); });
+  ASSERT_TRUE(found.has_value());
+  ASSERT_EQ(found->size(), 1u);
+  EXPECT_EQ((*found)[0].ToString(), old.reference.ToString());
+
+  domain::Case c = Find(old.reference)->value;
+  c.clock.first_response_due_at = QueueHour(4);
+  c.version = 2;
+  ASSERT_TRUE(Update(c).ok());
+  found = ReadResult(*store_, [](app::ReadTransaction& tx) { return tx.CasesWithoutClock(10); });
+  ASSERT_TRUE(found.has_value());
+  EXPECT_TRUE(found->empty());
+}
+
+TEST_P(StoreContract, CasesDueForEscalationAreTheDueOnesSoonestFirst) {
+  const domain::Instant now = QueueHour(50);
+  const int due_hours[] = {49, -1, 30, 51, 50};
+  for (int i = 0; i < 5; ++i) {
+    domain::Case c = SampleCase(2026, 10 + i);
+    if (due_hours[i] >= 0) c.clock.escalation_due_at = QueueHour(due_hours[i]);
+    Insert(c);
+  }
+  auto due = ReadResult(
+      *store_, [&](app::ReadTransaction& tx) { return tx.CasesDueForEscalation(now, 10); });
+  ASSERT_TRUE(due.has_value());
+  std::vector<std::int64_t> sequences;
+  for (const auto& r : *due) sequences.push_back(r.sequence);
+  EXPECT_EQ(sequences, (std::vector<std::int64_t>{12, 10, 14}));  // hours 30, 49, 50
+  due = ReadResult(*store_,
+                   [&](app::ReadTransaction& tx) { return tx.CasesDueForEscalation(now, 2); });
+  ASSERT_TRUE(due.has_value());
+  EXPECT_EQ(due->size(), 2u);
+}
+
+TEST_P(StoreContract, ANotificationIsQueuedOncePerKey) {
+  const std::int64_t id = Insert(SampleCase(2026, 1));
+  app::Notification n;
+  n.case_id = id;
+  n.created_at = QueueHour(1);
+  n.template_name = "escalated";
+  n.data = R"({"level":1})";
+  n.dedupe_key = "escalated:1:L1:beneficiary";
+  auto first =
+      WriteResult(*store_, [&](app::WriteTransaction& tx) { return tx.EnqueueNotification(n); });
+  auto again =
+      WriteResult(*store_, [&](app::WriteTransaction& tx) { return tx.EnqueueNotification(n); });
+  ASSERT_TRUE(first.has_value());
+  ASSERT_TRUE(again.has_value());
+  EXPECT_TRUE(*first);
+  EXPECT_FALSE(*again);
+  auto pending =
+      ReadResult(*store_, [](app::ReadTransaction& tx) { return tx.PendingNotifications(0, 10); });
+  ASSERT_TRUE(pending.has_value());
+  ASSERT_EQ(pending->size(), 1u);
+  EXPECT_EQ((*pending)[0].template_name, "escalated");
+  EXPECT_EQ((*pending)[0].recipient, app::Notification::Recipient::kBeneficiary);
+  EXPECT_EQ((*pending)[0].data, R"({"level":1})");
+}
+
+TEST_P(StoreContract, HolidayAdjustmentsAreReplacedPerHolidayAndYear) {
+  const auto d = [](const char* text) { return *domain::ParseIsoDate(text); };
+  for (const auto& a :
+       {domain::HolidayAdjustment{"eid_al_fitr", 1447, d("2026-03-20"), d("2026-03-23")},
+        domain::HolidayAdjustment{"eid_al_fitr", 1447, d("2026-03-21"), d("2026-03-24")},
+        domain::HolidayAdjustment{"eid_al_adha", 1447, d("2026-05-26"), d("2026-05-29")}}) {
+    ASSERT_TRUE(WriteSync(*store_, [&](app::WriteTransaction& tx) {
+                  return tx.SaveHolidayAdjustment(a, 7, QueueHour(1));
+                }).ok());
+  }
+  auto stored =
+      ReadResult(*store_, [](app::ReadTransaction& tx) { return tx.HolidayAdjustments(); });
+  ASSERT_TRUE(stored.has_value());
+  ASSERT_EQ(stored->size(), 2u);
+  for (const auto& a : *stored) {
+    if (a.key == "eid_al_fitr") {
+      EXPECT_EQ(a.first, d("2026-03-21"));
+      EXPECT_EQ(a.last, d("2026-03-24"));
+    }
+  }
+}
+
 TEST_P(StoreContract, UpdateCaseClearsWhatIsNoLongerSet) {
   domain::Case c = SampleCase(2026, 1);
   Insert(c);

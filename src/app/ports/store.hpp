@@ -194,6 +194,8 @@ class ReadTransaction {
   // by case id after `after`, at most limit.
   virtual domain::Result<std::vector<std::pair<std::int64_t, domain::Reference>>>
   CasesWithClockRunning(std::int64_t after_id, int limit) = 0;
+  // Open cases never given a clock (stored before the clocks existed), at most limit.
+  virtual domain::Result<std::vector<domain::Reference>> CasesWithoutClock(int limit) = 0;
   // Notifications not yet delivered, oldest first, with id > after, at most limit.
   virtual domain::Result<std::vector<Notification>> PendingNotifications(std::int64_t after,
                                                                          int limit) = 0;

@@ -372,6 +372,18 @@ class Transaction final : public app::WriteTransaction, public app::ReadTransact
     return out;
   }
 
+  Result<std::vector<domain::Reference>> CasesWithoutClock(int limit) override {
+    std::vector<domain::Reference> out;
+    for (const auto& [reference, stored] : state_.cases) {
+      if (static_cast<int>(out.size()) >= limit) break;
+      const domain::Case& c = stored.value;
+      if (IsOpen(c.status) && !c.clock.first_response_due_at && !c.clock.first_responded_at) {
+        out.push_back(c.reference);
+      }
+    }
+    return out;
+  }
+
   Result<std::vector<app::Notification>> PendingNotifications(std::int64_t after,
                                                               int limit) override {
     std::vector<app::Notification> out;

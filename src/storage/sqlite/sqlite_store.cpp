@@ -1607,6 +1607,21 @@ class SqliteStore::Reader final : public app::ReadTransaction {
     });
   }
 
+  Result<std::vector<domain::Reference>> CasesWithoutClock(int limit) override {
+    // Found through cases_first_response_due, whose rows are exactly the unanswered cases.
+    auto statement = Cached(
+        "SELECT reference FROM cases WHERE first_responded_at IS NULL AND "
+        "first_response_due_at IS NULL AND status IN ('received', 'assessed', 'in_progress', "
+        "'awaiting_beneficiary') LIMIT ?1");
+    if (!statement) return std::move(statement).error();
+    (*statement)->Bind(1, std::int64_t{std::max(limit, 0)});
+    return CollectRows<domain::Reference>(**statement, [](const Statement& r) {
+      auto reference = domain::ParseReference(r.Text(0));
+      if (!reference) return Result<domain::Reference>(Unreadable("cases.reference"));
+      return Result<domain::Reference>(*reference);
+    });
+  }
+
   Result<std::vector<app::Notification>> PendingNotifications(std::int64_t after,
                                                               int limit) override {
     auto statement = Cached(
