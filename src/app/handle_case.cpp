@@ -46,6 +46,13 @@ Status CheckText(std::string& text, const std::string& path, bool required = tru
   return Status::Ok();
 }
 
+// Everyone who may own an escalation level, read before the write (which then needs no second
+// read; a member of staff added meanwhile waits for the next escalation).
+domain::Result<std::vector<domain::StaffUser>> LadderOwners(Store& store) {
+  return ReadValue<std::vector<domain::StaffUser>>(store,
+                                                   [](ReadTransaction& tx) { return tx.Users(); });
+}
+
 // The same for a message that may be left out: absent or blank is fine.
 Status CheckOptionalText(std::optional<std::string>& text, const std::string& path) {
   if (!text) return Status::Ok();
@@ -579,8 +586,7 @@ void HandleCase::Appeal(std::string_view reference, std::string access_code,
     done(std::move(s).error());
     return;
   }
-  auto staff = ReadValue<std::vector<domain::StaffUser>>(
-      store_, [](ReadTransaction& tx) { return tx.Users(); });
+  auto staff = LadderOwners(store_);
   if (!staff) {
     done(std::move(staff).error());
     return;
@@ -635,9 +641,7 @@ void HandleCase::Escalate(std::string_view reference, std::string access_code,
     done(std::move(s).error());
     return;
   }
-  // The owners of the ladder's levels are read first; the write then needs no second read.
-  auto staff = ReadValue<std::vector<domain::StaffUser>>(
-      store_, [](ReadTransaction& tx) { return tx.Users(); });
+  auto staff = LadderOwners(store_);
   if (!staff) {
     done(std::move(staff).error());
     return;

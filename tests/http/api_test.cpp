@@ -21,6 +21,7 @@
 #include "http/server.hpp"
 #include "storage/memory/memory_store.hpp"
 #include "support/fakes.hpp"
+#include "support/http_client.hpp"
 
 namespace shakwa::http {
 namespace {
@@ -51,13 +52,7 @@ class RecordingLog final : public AccessLog {
   std::vector<Line> lines;
 };
 
-struct Reply {
-  unsigned status = 0;
-  std::string body;
-  bhttp::fields headers;
-  json::value Json() const { return json::parse(body); }
-  std::string Header(std::string_view name) const { return std::string(headers[name]); }
-};
+using testing::Reply;
 
 std::string Upper(std::string_view s) {
   std::string out(s);
@@ -103,26 +98,9 @@ class ApiTest : public ::testing::Test {
   }
 
   Reply Send(bhttp::verb method, const std::string& target, const std::string& body = {},
-             std::vector<std::pair<std::string, std::string>> headers = {},
+             const testing::Headers& headers = {},
              const std::string& content_type = "application/json") {
-    boost::asio::io_context ioc;
-    beast::tcp_stream stream(ioc);
-    stream.connect(tcp::endpoint(boost::asio::ip::make_address("127.0.0.1"), port_));
-    bhttp::request<bhttp::string_body> request{method, target, 11};
-    request.set(bhttp::field::host, "127.0.0.1");
-    if (!body.empty()) request.set(bhttp::field::content_type, content_type);
-    for (auto& [name, value] : headers) request.set(name, value);
-    request.body() = body;
-    request.prepare_payload();
-    bhttp::write(stream, request);
-    beast::flat_buffer buffer;
-    bhttp::response<bhttp::string_body> response;
-    bhttp::read(stream, buffer, response);
-    beast::error_code ignored;
-    stream.socket().shutdown(tcp::socket::shutdown_both, ignored);
-    Reply reply{response.result_int(), response.body(), {}};
-    for (const auto& field : response) reply.headers.set(field.name_string(), field.value());
-    return reply;
+    return testing::Send(port_, method, target, body, headers, content_type);
   }
 
   Reply Post(const std::string& body, std::vector<std::pair<std::string, std::string>> h = {}) {
