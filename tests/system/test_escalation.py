@@ -189,6 +189,28 @@ class SweepTest(EscalationTestCase):
                 break
             time.sleep(0.2)
         self.assertEqual(level, 3, server.describe())
+
+        # The queues find it by every clock filter, and it answers to the committee now.
+        committee = sp.session_token(server.port, "committee@centre.example")
+        me = sp.api(server.port, "GET", "/api/v1/auth/me", token=committee).json()
+        for query in ("overdue=true", "first_response_overdue=true", "escalation_level=3", "escalation_owner=%d" % me["id"],
+                      "sort=resolution_due_at"):
+            with self.subTest(query=query):
+                r = sp.api(server.port, "GET", "/api/v1/cases?" + query, token=manager)
+                self.assertEqual(r.status, 200, r)
+                rows = {i["reference"]: i for i in r.json()["items"]}
+                self.assertIn(reference, rows)
+                self.assertTrue(rows[reference]["sla"]["overdue"])
+        # The assessment just now was a status change: the update interval started again.
+        r = sp.api(server.port, "GET", "/api/v1/cases?update_overdue=true", token=manager)
+        self.assertEqual(r.status, 200, r)
+        self.assertNotIn(reference, [i["reference"] for i in r.json()["items"]])
+        r = sp.api(server.port, "GET", "/api/v1/cases?escalation_level=0", token=manager)
+        self.assertEqual(r.status, 422, r)
+        self.assertEqual(r.json()["errors"][0]["field"], "escalation_level")
+        # The committee member sees the case they answer for.
+        r = sp.api(server.port, "GET", "/api/v1/cases/" + reference, token=committee)
+        self.assertEqual(r.status, 200, r)
         logged = [line for line in server.log_lines() if line.get("msg") == "escalation sweep"]
         self.assertTrue(logged, server.describe())
         self.assertEqual(server.stop(), 0, server.describe())
