@@ -97,6 +97,16 @@ Error NotWhile(CaseStatus status) {
   return e;
 }
 
+// The beneficiary rejects the decision (an appeal, or an escalation of a resolved case): the
+// decision stays on the timeline as event records it, and the case awaits a new one.
+Status ReopenForNewDecision(HandleCase::Context& ctx, CaseEvent event) {
+  if (Status s = Transition(ctx, CaseAction::kAppeal, event); !s.ok()) return s;
+  ctx.value.handling.decision.reset();
+  ctx.value.handling.remedies.clear();
+  ctx.events.push_back(std::move(event));
+  return Status::Ok();
+}
+
 // Routing and writing to a case stop once it is decided or finished.
 Status RequireOpen(const domain::Case& c) {
   if (!domain::IsTerminal(c.status) && c.status != CaseStatus::kResolved) return Status::Ok();
@@ -601,12 +611,11 @@ void HandleCase::Appeal(std::string_view reference, std::string access_code,
             c.escalation_level, std::min(c.escalation_level + 1, ctx.rules.ladder().last_level()));
         domain::JsonWriter data;
         data.Add("reason", std::string_view(reason)).Add("escalation_level", std::int64_t{level});
-        CaseEvent event = Event(ctx, "appealed", CaseEvent::Visibility::kPublic, data.Finish());
-        if (Status s = Transition(ctx, CaseAction::kAppeal, event); !s.ok()) return s;
-        // The decision under appeal stays on the timeline; the case awaits a new one.
-        c.handling.decision.reset();
-        c.handling.remedies.clear();
-        ctx.events.push_back(std::move(event));
+        if (Status s = ReopenForNewDecision(
+                ctx, Event(ctx, "appealed", CaseEvent::Visibility::kPublic, data.Finish()));
+            !s.ok()) {
+          return s;
+        }
         if (level == c.escalation_level) return Status::Ok();
         return RaiseEscalation(ctx.tx, c, ctx.events, ctx.rules, staff, level, "decision_rejected",
                                ctx.actor, ctx.actor_role, ctx.now);
@@ -654,15 +663,14 @@ void HandleCase::Escalate(std::string_view reference, std::string access_code,
         if (!level) return std::move(level).error();
         std::string_view cause = "beneficiary";
         if (c.status == CaseStatus::kResolved) {
-          // Rejecting the decision reopens the case for a new one, as an appeal does.
           cause = "decision_rejected";
-          CaseEvent event =
-              Event(ctx, "decision_rejected", CaseEvent::Visibility::kPublic,
-                    reason && !reason->empty() ? TextData("reason", *reason) : std::string());
-          if (Status s = Transition(ctx, CaseAction::kAppeal, event); !s.ok()) return s;
-          c.handling.decision.reset();
-          c.handling.remedies.clear();
-          ctx.events.push_back(std::move(event));
+          if (Status s = ReopenForNewDecision(
+                  ctx,
+                  Event(ctx, "decision_rejected", CaseEvent::Visibility::kPublic,
+                        reason && !reason->empty() ? TextData("reason", *reason) : std::string()));
+              !s.ok()) {
+            return s;
+          }
         } else if (reason && !reason->empty()) {
           ctx.events.push_back(Event(ctx, "escalation_requested", CaseEvent::Visibility::kPublic,
                                      TextData("reason", *reason)));
