@@ -11,8 +11,13 @@ packages=(
   libboost1.81-dev libboost-json1.81-dev libboost-url1.81-dev
   libsqlite3-dev sqlite3 libsodium-dev libtomlplusplus-dev libcli11-dev libspdlog-dev libfmt-dev
   libmagic-dev libmagic-mgc libicu-dev
+  # notifications and the mailgate: SMTP/HTTP (libcurl), MIME (GMime), HTML to text (libxml2),
+  # mustache templates (header-only)
+  libcurl4-openssl-dev libgmime-3.0-dev libxml2-dev libkainjow-mustache-dev
   # tests and tools
   libgtest-dev libgmock-dev clang-format clang-tidy python3 python3-yaml curl wrk procps
+  # a real SMTP server for the notification tests, and certificates for its STARTTLS
+  python3-aiosmtpd openssl
 )
 
 missing=()

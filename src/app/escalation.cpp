@@ -2,9 +2,11 @@
 
 #include <algorithm>
 #include <condition_variable>
+#include <functional>
 #include <mutex>
 
 #include "app/audit_record.hpp"
+#include "app/notices.hpp"
 #include "domain/json_writer.hpp"
 
 namespace shakwa::app {
@@ -23,22 +25,6 @@ CaseEvent Event(const domain::Actor& actor, std::string_view actor_role, domain:
   e.actor_role = std::string(actor_role);
   e.data = std::move(data);
   return e;
-}
-
-Status Enqueue(WriteTransaction& tx, const domain::Case& c, domain::Instant now,
-               std::string template_name, std::optional<std::int64_t> staff_id, std::string data,
-               std::string dedupe_key) {
-  Notification n;
-  n.case_id = c.id;
-  n.created_at = now;
-  n.template_name = std::move(template_name);
-  n.recipient = staff_id ? Notification::Recipient::kStaff : Notification::Recipient::kBeneficiary;
-  n.recipient_user_id = staff_id;
-  n.data = std::move(data);
-  n.dedupe_key = std::move(dedupe_key);
-  auto queued = tx.EnqueueNotification(n);
-  if (!queued) return std::move(queued).error();
-  return Status::Ok();
 }
 
 const domain::EscalationLevel* FindLevel(const domain::EscalationLadder& ladder, int level) {
@@ -99,15 +85,16 @@ Status RaiseEscalation(WriteTransaction& tx, domain::Case& c, std::vector<CaseEv
   events.push_back(Event(actor, actor_role, now, "escalation_assigned",
                          CaseEvent::Visibility::kInternal, owner_data.Finish()));
 
-  if (Status s = Enqueue(tx, c, now, last ? "external_recourse" : "escalated", std::nullopt,
-                         public_data, level_key + ":beneficiary");
+  if (Status s = QueueNotice(tx, c, now, last ? "external_recourse" : "escalated",
+                             Notification::Recipient::kBeneficiary, std::nullopt, public_data,
+                             level_key + ":beneficiary");
       !s.ok()) {
     return s;
   }
   if (c.handling.escalation_owner_id) {
     const std::int64_t owner = *c.handling.escalation_owner_id;
-    return Enqueue(tx, c, now, "escalation_assigned", owner, public_data,
-                   level_key + ":staff:" + std::to_string(owner));
+    return QueueNotice(tx, c, now, "escalation_assigned", Notification::Recipient::kStaff, owner,
+                       public_data, level_key + ":staff:" + std::to_string(owner));
   }
   return Status::Ok();
 }
@@ -165,8 +152,9 @@ Status SweepCase(WriteTransaction& tx, const domain::Reference& reference,
       }
       action.owner_id = recipient;
       if (recipient) {
-        if (Status s = Enqueue(tx, c, now, "sla_warning", recipient, warning,
-                               "sla_warning:" + std::to_string(c.id) + ":" + std::to_string(i));
+        if (Status s = QueueNotice(tx, c, now, "sla_warning", Notification::Recipient::kStaff,
+                                   recipient, warning,
+                                   "sla_warning:" + std::to_string(c.id) + ":" + std::to_string(i));
             !s.ok()) {
           return s;
         }
@@ -188,13 +176,99 @@ Status SweepCase(WriteTransaction& tx, const domain::Reference& reference,
     out.actions.push_back(std::move(action));
   }
   c.clock.escalation_step = static_cast<int>(i);
+  const domain::CaseStatus before = c.status;
   domain::AdvanceClock(c, domain::ClockChange{}, rules, now);
   if (Status s = StoreCaseChange(tx, c, events, system, now); !s.ok()) return s;
+  if (Status s = QueueChangeNotices(tx, c, before, events, system, now); !s.ok()) return s;
   out.result = CaseSweep::Result::kChanged;
   return Status::Ok();
 }
 
+// Runs work(k, tx) for k in [0, n), each in its own write, all queued at once: the store commits
+// them together (group commit), and one that fails rolls back alone. Returns each one's status.
+// work runs on the store's thread, one at a time.
+std::vector<Status> WriteEach(Store& store, std::size_t n,
+                              const std::function<Status(std::size_t, WriteTransaction&)>& work) {
+  struct Pending {
+    std::mutex mutex;
+    std::condition_variable finished;
+    std::size_t left = 0;
+    std::vector<Status> statuses;
+  };
+  auto pending = std::make_shared<Pending>();
+  pending->left = n;
+  pending->statuses.resize(n, Status::Ok());
+  if (n == 0) return {};
+  for (std::size_t k = 0; k < n; ++k) {
+    store.Write([&work, k](WriteTransaction& tx) { return work(k, tx); },
+                [pending, k](Status s) {
+                  std::lock_guard lock(pending->mutex);
+                  pending->statuses[k] = std::move(s);
+                  if (--pending->left == 0) pending->finished.notify_all();
+                });
+  }
+  std::unique_lock lock(pending->mutex);
+  pending->finished.wait(lock, [&] { return pending->left == 0; });
+  return std::move(pending->statuses);
+}
+
+// Tells the beneficiary of one case that it is still being handled, if its update is still due.
+Status SendUpdate(WriteTransaction& tx, const domain::Reference& reference,
+                  const domain::TimeRules& rules, domain::Instant now, bool& sent) {
+  sent = false;
+  auto stored = tx.FindCase(reference);
+  if (!stored) return std::move(stored).error();
+  if (!*stored) return Status::Ok();
+  domain::Case& c = (*stored)->value;
+  if (!c.clock.next_update_due_at || *c.clock.next_update_due_at > now) return Status::Ok();
+  const domain::Actor system{domain::Actor::Kind::kSystem, {}};
+  domain::ClockChange change;
+  change.update_sent = true;
+  domain::AdvanceClock(c, change, rules, now);
+  domain::JsonWriter data;
+  data.Add("next_update_due_at",
+           c.clock.next_update_due_at
+               ? std::optional(domain::FormatIso8601(*c.clock.next_update_due_at))
+               : std::nullopt);
+  const std::vector<CaseEvent> events{
+      Event(system, "system", now, "update_sent", CaseEvent::Visibility::kInternal, data.Finish())};
+  if (Status s = StoreCaseChange(tx, c, events, system, now); !s.ok()) return s;
+  if (Status s = QueueProgressUpdate(tx, c, now); !s.ok()) return s;
+  sent = true;
+  return Status::Ok();
+}
+
 }  // namespace
+
+domain::Result<int> EscalateOverdue::SendDueUpdates(domain::Instant now, int max_cases) const {
+  const std::shared_ptr<const domain::TimeRules> rules = time_->Current();
+  int sent_count = 0;
+  constexpr int kBatch = 1000;
+  int remaining = max_cases;
+  while (remaining > 0) {
+    const int batch = std::min(remaining, kBatch);
+    auto due = ReadValue<std::vector<domain::Reference>>(
+        store_, [&](ReadTransaction& tx) { return tx.CasesDueForUpdate(now, batch); });
+    if (!due) return std::move(due).error();
+    if (due->empty()) break;
+    std::vector<char> sent(due->size(), 0);
+    const std::vector<Status> statuses =
+        WriteEach(store_, due->size(), [&](std::size_t k, WriteTransaction& tx) {
+          bool one = false;
+          Status s = SendUpdate(tx, (*due)[k], *rules, now, one);
+          sent[k] = one ? 1 : 0;
+          return s;
+        });
+    int changed = 0;
+    for (std::size_t k = 0; k < due->size(); ++k) {
+      if (statuses[k].ok() && sent[k]) ++changed;
+    }
+    sent_count += changed;
+    remaining -= static_cast<int>(due->size());
+    if (static_cast<int>(due->size()) < batch || changed == 0) break;
+  }
+  return sent_count;
+}
 
 domain::Result<SweepReport> EscalateOverdue::Run(domain::Instant now, int max_cases) const {
   const std::shared_ptr<const domain::TimeRules> rules = time_->Current();
@@ -203,6 +277,7 @@ domain::Result<SweepReport> EscalateOverdue::Run(domain::Instant now, int max_ca
   std::shared_ptr<const std::vector<domain::StaffUser>> shared_staff;
 
   SweepReport report;
+  std::vector<Status> statuses;
   constexpr int kBatch = 1000;
   int remaining = max_cases;
   while (remaining > 0) {
@@ -219,36 +294,15 @@ domain::Result<SweepReport> EscalateOverdue::Run(domain::Instant now, int max_ca
       shared_staff = std::make_shared<const std::vector<domain::StaffUser>>(std::move(*staff));
     }
 
-    // Every case is its own write, all queued at once: the store commits them together (group
-    // commit), and one case that fails rolls back alone.
-    struct Pending {
-      std::mutex mutex;
-      std::condition_variable finished;
-      std::size_t left = 0;
-      std::vector<CaseSweep> results;
-    };
-    auto pending = std::make_shared<Pending>();
-    pending->left = due->size();
-    pending->results.resize(due->size());
-    for (std::size_t k = 0; k < due->size(); ++k) {
-      auto sweep = std::make_shared<CaseSweep>();
-      store_.Write(
-          [reference = (*due)[k], rules, shared_staff, now, sweep](WriteTransaction& tx) {
-            return SweepCase(tx, reference, *rules, *shared_staff, now, *sweep);
-          },
-          [pending, sweep, k](Status s) {
-            if (!s.ok()) sweep->result = CaseSweep::Result::kFailed;
-            std::lock_guard lock(pending->mutex);
-            pending->results[k] = std::move(*sweep);
-            if (--pending->left == 0) pending->finished.notify_all();
-          });
-    }
-    {
-      std::unique_lock lock(pending->mutex);
-      pending->finished.wait(lock, [&] { return pending->left == 0; });
+    std::vector<CaseSweep> results(due->size());
+    WriteEach(store_, due->size(), [&](std::size_t k, WriteTransaction& tx) {
+      return SweepCase(tx, (*due)[k], *rules, *shared_staff, now, results[k]);
+    }).swap(statuses);
+    for (std::size_t k = 0; k < results.size(); ++k) {
+      if (!statuses[k].ok()) results[k].result = CaseSweep::Result::kFailed;
     }
     int changed = 0;
-    for (CaseSweep& result : pending->results) {
+    for (CaseSweep& result : results) {
       switch (result.result) {
         case CaseSweep::Result::kChanged:
           ++changed;

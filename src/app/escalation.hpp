@@ -52,6 +52,7 @@ struct SweepReport {
   int cases_changed = 0;  // written
   int cases_skipped = 0;  // no longer due when read again (another sweep, or a staff action)
   int cases_failed = 0;   // the write failed; still due, so the next sweep tries again
+  int updates_sent = 0;   // progress updates queued (SendDueUpdates)
 };
 
 class EscalateOverdue {
@@ -60,6 +61,10 @@ class EscalateOverdue {
 
   // One sweep as of now: every step due at or before now on at most max_cases cases.
   domain::Result<SweepReport> Run(domain::Instant now, int max_cases = 100000) const;
+  // The policy's "notify beneficiaries of the progress made": every open case whose update
+  // interval ran out with nothing said gets a progress update (outbox), which restarts the
+  // interval. Returns how many were sent. Same reading and writing pattern as Run.
+  domain::Result<int> SendDueUpdates(domain::Instant now, int max_cases = 100000) const;
 
  private:
   Store& store_;

@@ -1,6 +1,6 @@
-// EscalationSweepJob: runs the escalation sweep on its own thread every interval, as the server's
-// background work. Before each sweep it puts in force any holiday an admin confirmed from the
-// command line (ManageCalendar::Refresh).
+// EscalationSweepJob: runs the escalation sweep, then the progress updates that fell due, on its
+// own thread every interval, as the server's background work. Before each sweep it puts in force
+// any holiday an admin confirmed from the command line (ManageCalendar::Refresh).
 //
 // Stopping wakes the thread at once; a sweep in progress finishes first (its writes are already
 // queued, and the store commits them before it closes).
@@ -41,7 +41,17 @@ class EscalationSweepJob {
               report(std::move(refreshed).error());
               continue;
             }
-            report(sweep.Run(clock.Now()));
+            const domain::Instant now = clock.Now();
+            auto swept = sweep.Run(now);
+            if (swept) {
+              auto updates = sweep.SendDueUpdates(now);
+              if (!updates) {
+                report(std::move(updates).error());
+                continue;
+              }
+              swept->updates_sent = *updates;
+            }
+            report(swept);
           }
         }) {}
 

@@ -4,6 +4,7 @@
 
 #include "app/audit_record.hpp"
 #include "app/escalation.hpp"
+#include "app/notices.hpp"
 #include "domain/access.hpp"
 #include "domain/access_code.hpp"
 #include "domain/json_writer.hpp"
@@ -236,6 +237,9 @@ void HandleCase::Act(std::string_view reference_text, std::optional<std::int64_t
         domain::AdvanceClock(c, ClockChangeOf(before, c, ctx.events, caller.staff.has_value()),
                              *rules, now);
         if (Status s = StoreCaseChange(tx, c, ctx.events, ctx.actor, now); !s.ok()) return s;
+        if (Status s = QueueChangeNotices(tx, c, before, ctx.events, ctx.actor, now); !s.ok()) {
+          return s;
+        }
         *result = std::move(c);
         return Status::Ok();
       },

@@ -1,9 +1,9 @@
 #include "app/manage_calendar.hpp"
 
 #include <algorithm>
-#include <future>
 
 #include "app/audit_record.hpp"
+#include "app/write_and_wait.hpp"
 #include "domain/json_writer.hpp"
 
 namespace shakwa::app {
@@ -39,13 +39,6 @@ domain::CalendarSettings WithAdjustment(domain::CalendarSettings settings,
              list.end());
   list.push_back(adjustment);
   return settings;
-}
-
-Status WaitFor(Store& store, Store::WriteWork work) {
-  auto promise = std::make_shared<std::promise<Status>>();
-  auto result = promise->get_future();
-  store.Write(std::move(work), [promise](Status s) { promise->set_value(std::move(s)); });
-  return result.get();
 }
 
 }  // namespace
@@ -87,7 +80,7 @@ domain::Result<domain::Holiday> ManageCalendar::Adjust(const domain::HolidayAdju
   const domain::Instant now = clock_.Now();
   std::optional<std::int64_t> by_id;
   if (by.kind == domain::Actor::Kind::kStaff) by_id = std::stoll(by.id);
-  Status saved = WaitFor(store_, [&](WriteTransaction& tx) -> Status {
+  Status saved = WriteAndWait(store_, [&](WriteTransaction& tx) -> Status {
     if (Status s = tx.SaveHolidayAdjustment(adjustment, by_id, now); !s.ok()) return s;
     domain::JsonWriter detail;
     detail.Add("key", std::string_view(adjustment.key))
@@ -115,7 +108,7 @@ domain::Result<std::int64_t> ManageCalendar::ScheduleCasesWithoutClock() const {
     if (!due) return std::move(due).error();
     if (due->empty()) return scheduled;
     std::int64_t batch = 0;
-    Status s = WaitFor(store_, [&](WriteTransaction& tx) -> Status {
+    Status s = WriteAndWait(store_, [&](WriteTransaction& tx) -> Status {
       batch = 0;
       for (const domain::Reference& reference : *due) {
         auto stored = tx.FindCase(reference);
@@ -153,7 +146,7 @@ domain::Result<std::int64_t> ManageCalendar::RescheduleOpenCases() const {
     after = keys->back().first;
     std::int64_t batch_changed = 0;
     // One write per batch: a reschedule is bookkeeping, not an event on each case's timeline.
-    Status s = WaitFor(store_, [&](WriteTransaction& tx) -> Status {
+    Status s = WriteAndWait(store_, [&](WriteTransaction& tx) -> Status {
       batch_changed = 0;
       for (const auto& [id, reference] : *keys) {
         auto stored = tx.FindCase(reference);

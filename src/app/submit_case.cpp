@@ -1,6 +1,7 @@
 #include "app/submit_case.hpp"
 
 #include "app/audit_record.hpp"
+#include "app/notices.hpp"
 #include "domain/access_code.hpp"
 #include "domain/json_writer.hpp"
 
@@ -104,7 +105,9 @@ void SubmitCase::Record(domain::Result<domain::Case> validated, const domain::Ac
             return s;
           }
         }
-        return Status::Ok();
+        // Acknowledged at once (ISO 10002 7.3), in the same transaction: a case is never stored
+        // without its acknowledgement queued.
+        return QueueAcknowledgement(tx, stored, receipt->access_code, stored.recorded_at);
       },
       [receipt, done = std::move(done)](domain::Status status) {
         if (!status.ok()) {

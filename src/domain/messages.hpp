@@ -94,6 +94,13 @@ enum class MessageId {
   kOverlappingWorkingHours,
   kNoWorkingDay,
   kInvalidDateRange,
+  // notifications and the mailgate
+  kMailUnreadable,
+  kMailTooLarge,
+  kMailAutomated,
+  kTemplateSyntax,
+  kTemplateUnknown,
+  kMailgateSecret,
   kCount  // not a message: the number of messages
 };
 

@@ -212,7 +212,7 @@ void AdvanceClock(Case& c, const ClockChange& change, const TimeRules& rules, In
     clock.paused_since.reset();
   }
   if (change.public_staff_message && !clock.first_responded_at) clock.first_responded_at = now;
-  const bool restart = change.status_changed || change.public_staff_message;
+  const bool restart = change.status_changed || change.public_staff_message || change.update_sent;
   Schedule(c, rules, restart ? std::optional<Instant>(now) : std::nullopt);
 }
 

@@ -129,6 +129,7 @@ void ScheduleClock(Case& c, const TimeRules& rules, Instant update_from);
 struct ClockChange {
   bool status_changed = false;
   bool public_staff_message = false;  // a reply, request or decision the beneficiary sees
+  bool update_sent = false;  // Shakwa told the beneficiary it is still at work (the interval ran)
 };
 
 // Moves c's clock for a change made at now: pauses on entering awaiting_beneficiary, resumes

@@ -93,11 +93,18 @@ class EscalationTest : public ::testing::Test {
     return out;
   }
 
-  std::vector<Notification> Outbox() {
+  // The notices for people (without the webhook events for integrators, unless asked).
+  std::vector<Notification> Outbox(bool with_webhooks = false) {
     auto all = testing::ReadResult(
         store_, [](ReadTransaction& tx) { return tx.PendingNotifications(0, 1000); });
     EXPECT_TRUE(all.has_value());
-    return *all;
+    std::vector<Notification> out;
+    for (Notification& n : *all) {
+      if (with_webhooks || n.recipient != Notification::Recipient::kWebhook) {
+        out.push_back(std::move(n));
+      }
+    }
+    return out;
   }
 
   SweepReport Sweep(std::string_view now) {
@@ -239,9 +246,22 @@ TEST_F(EscalationTest, APauseMovesEveryDeadlineAndTheLadderLandsOnTheRightMinute
   // Every step queued its notices exactly once.
   std::vector<std::string> templates;
   for (const Notification& n : Outbox()) templates.push_back(n.template_name);
-  EXPECT_EQ(templates, (std::vector<std::string>{"sla_warning", "escalated", "escalation_assigned",
-                                                 "escalated", "escalation_assigned",
-                                                 "external_recourse", "escalation_assigned"}));
+  EXPECT_EQ(templates,
+            (std::vector<std::string>{"acknowledgement", "progress", "progress",
+                                      "information_requested", "sla_warning", "escalated",
+                                      "escalation_assigned", "escalated", "escalation_assigned",
+                                      "external_recourse", "escalation_assigned"}));
+  // And integrators heard of each change once: receipt, three status changes, the answer, the
+  // warning and the three escalations.
+  std::vector<std::string> webhooks;
+  for (const Notification& n : Outbox(true)) {
+    if (n.recipient == Notification::Recipient::kWebhook) webhooks.push_back(n.template_name);
+  }
+  EXPECT_EQ(webhooks, (std::vector<std::string>{"case.received", "case.status_changed",
+                                                "case.status_changed", "case.status_changed",
+                                                "case.status_changed", "case.sla_warning",
+                                                "case.escalated", "case.escalated",
+                                                "case.escalated"}));
   const auto escalated = Events(ref, "escalated");
   ASSERT_EQ(escalated.size(), 3u);
   EXPECT_EQ(escalated[2].visibility, domain::CaseEvent::Visibility::kPublic);
@@ -368,7 +388,9 @@ TEST_F(EscalationTest, RacingSweepsNeverEscalateTwice) {
     EXPECT_EQ(Events(ref, "sla_warning").size(), 1u) << ref;
     EXPECT_EQ(Stored(ref).escalation_level, 1);
   }
-  EXPECT_EQ(Outbox().size(), 20u * 3u);  // warning, beneficiary, owner
+  // Per case: the acknowledgement, two progress messages (assessed, replied), then the sweep's
+  // warning, the beneficiary's escalation notice and the owner's; none twice.
+  EXPECT_EQ(Outbox().size(), 20u * 6u);
 }
 
 // A sweep whose writes fail half-way (the disk fills): what failed is still due, and the next

@@ -55,18 +55,29 @@ struct Attachment {
 };
 
 // A notice queued for delivery, written in the transaction of the change it tells of (the
-// outbox). It names its recipient, never their address: delivery reads that from the case.
+// outbox). It names its recipient, never their address: delivery reads that from the case (or
+// the user) when it sends, so a corrected address is used and nothing personal is copied here.
 struct Notification {
-  enum class Recipient { kBeneficiary, kStaff };
+  enum class Recipient { kBeneficiary, kStaff, kWebhook };
   std::int64_t id = 0;
   std::int64_t case_id = 0;
   domain::Instant created_at{};
-  std::string template_name;  // "escalated", "sla_warning", "external_recourse", …
+  std::string template_name;  // "acknowledgement", "escalated", …; a webhook's event type
   Recipient recipient = Recipient::kBeneficiary;
   std::optional<std::int64_t> recipient_user_id;  // for kStaff
+  std::optional<std::string> endpoint;            // for kWebhook: the configured endpoint's name
   std::string data;                               // a JSON object for the template
+  // What the message must carry but the database must not keep readable (the access code of an
+  // acknowledgement): sealed at rest, erased once the row is settled.
+  std::optional<std::string> secret;
   std::string dedupe_key;  // one notice per key, ever: a retried job queues nothing twice
+  // delivery
+  int attempts = 0;
+  domain::Instant next_attempt_at{};  // due from then (a claim moves it forward: the lease)
   std::optional<domain::Instant> delivered_at;
+  std::optional<domain::Instant> failed_at;  // parked after the last attempt, or hopeless
+  std::string channel;                       // of the last attempt: "email", "sms", "webhook"
+  std::string last_outcome;                  // of the last attempt, for people
 };
 
 // Staff queues: which cases, in what order, from where. Every set field narrows the result.
@@ -111,6 +122,16 @@ struct CasePage {
   std::optional<std::string> next_cursor;  // absent on the last page
 };
 
+// An admin's wording of one part (subject, text, sms) of a message template in one language.
+struct MessageTemplateText {
+  std::string name;
+  domain::Language language = domain::Language::kArabic;
+  std::string part;  // "subject", "text", "sms"
+  std::string body;
+  std::optional<std::int64_t> updated_by;
+  domain::Instant updated_at{};
+};
+
 class WriteTransaction {
  public:
   virtual ~WriteTransaction() = default;
@@ -126,6 +147,7 @@ class WriteTransaction {
   // The case as this transaction sees it (with its latest version), for read-modify-write.
   virtual domain::Result<std::optional<StoredCase>> FindCase(
       const domain::Reference& reference) = 0;
+  virtual domain::Result<std::optional<StoredCase>> FindCaseById(std::int64_t case_id) = 0;
   // Stores every changed field of c (status, kind, category, handling, escalation level) and sets
   // its version to c.version. kConflict (MessageId::kStaleVersion) unless the stored version is
   // c.version - 1, so two people acting on the same version cannot both win.
@@ -149,7 +171,18 @@ class WriteTransaction {
   virtual domain::Status RevokeSession(const std::array<std::uint8_t, 32>& token_hash,
                                        domain::Instant at) = 0;
   // Queues n unless a notification with its dedupe_key was ever queued; true if queued now.
+  // n.next_attempt_at is when it is first due (created_at when unset).
   virtual domain::Result<bool> EnqueueNotification(const Notification& n) = 0;
+  // Notifications neither delivered nor parked and due at or before now, soonest first, at most
+  // limit, secrets opened. Read inside the write so that a claim (UpdateNotification moving
+  // next_attempt_at on) is atomic with finding the row.
+  virtual domain::Result<std::vector<Notification>> DueNotifications(domain::Instant now,
+                                                                     int limit) = 0;
+  // Stores n's delivery state (attempts, next_attempt_at, delivered_at, failed_at, channel,
+  // last_outcome); once delivered or parked its secret is erased.
+  virtual domain::Status UpdateNotification(const Notification& n) = 0;
+  // An admin's wording of one part of a message template (replaces any before).
+  virtual domain::Status SaveMessageTemplate(const MessageTemplateText& text) = 0;
   // Records (or replaces) an admin's placement of a Hijri holiday for one Hijri year.
   virtual domain::Status SaveHolidayAdjustment(const domain::HolidayAdjustment& adjustment,
                                                std::optional<std::int64_t> adjusted_by,
@@ -200,6 +233,13 @@ class ReadTransaction {
   virtual domain::Result<std::vector<Notification>> PendingNotifications(std::int64_t after,
                                                                          int limit) = 0;
   virtual domain::Result<std::vector<domain::HolidayAdjustment>> HolidayAdjustments() = 0;
+  // A case's notifications, oldest first (what was sent, how, and what is still to go).
+  virtual domain::Result<std::vector<Notification>> CaseNotifications(std::int64_t case_id) = 0;
+  virtual domain::Result<std::vector<MessageTemplateText>> MessageTemplates() = 0;
+  // Open cases whose update to the beneficiary fell due at or before now (nothing said for the
+  // update interval), soonest first, at most limit. Reads only those (an index).
+  virtual domain::Result<std::vector<domain::Reference>> CasesDueForUpdate(domain::Instant now,
+                                                                           int limit) = 0;
 };
 
 class Store {

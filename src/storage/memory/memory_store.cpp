@@ -219,6 +219,13 @@ class Transaction final : public app::WriteTransaction, public app::ReadTransact
     return std::optional<app::StoredCase>(it->second);
   }
 
+  Result<std::optional<app::StoredCase>> FindCaseById(std::int64_t case_id) override {
+    for (const auto& [reference, stored] : state_.cases) {
+      if (stored.value.id == case_id) return std::optional<app::StoredCase>(stored);
+    }
+    return std::optional<app::StoredCase>{};
+  }
+
   Status UpdateCase(const domain::Case& c) override {
     auto it = state_.cases.find(c.reference.ToString());
     if (it == state_.cases.end()) {
@@ -331,8 +338,41 @@ class Transaction final : public app::WriteTransaction, public app::ReadTransact
     }
     app::Notification stored = n;
     stored.id = static_cast<std::int64_t>(state_.outbox.size()) + 1;
+    if (stored.next_attempt_at == domain::Instant{}) stored.next_attempt_at = stored.created_at;
     state_.outbox.push_back(std::move(stored));
     return true;
+  }
+
+  Result<std::vector<app::Notification>> DueNotifications(domain::Instant now, int limit) override {
+    std::vector<app::Notification> due;
+    for (const auto& n : state_.outbox) {
+      if (!n.delivered_at && !n.failed_at && n.next_attempt_at <= now) due.push_back(n);
+    }
+    std::stable_sort(due.begin(), due.end(), [](const auto& a, const auto& b) {
+      return a.next_attempt_at < b.next_attempt_at;
+    });
+    if (static_cast<int>(due.size()) > limit) due.resize(static_cast<std::size_t>(limit));
+    return due;
+  }
+
+  Status UpdateNotification(const app::Notification& n) override {
+    if (n.id < 1 || n.id > static_cast<std::int64_t>(state_.outbox.size())) {
+      return Error::Of(ErrorCode::kNotFound, MessageId::kInternalError, "outbox: no such row");
+    }
+    app::Notification& stored = state_.outbox[static_cast<std::size_t>(n.id - 1)];
+    stored.attempts = n.attempts;
+    stored.next_attempt_at = n.next_attempt_at;
+    stored.delivered_at = n.delivered_at;
+    stored.failed_at = n.failed_at;
+    stored.channel = n.channel;
+    stored.last_outcome = n.last_outcome;
+    if (stored.delivered_at || stored.failed_at) stored.secret.reset();
+    return Status::Ok();
+  }
+
+  Status SaveMessageTemplate(const app::MessageTemplateText& text) override {
+    state_.templates[{text.name, text.language, text.part}] = text;
+    return Status::Ok();
   }
 
   Status SaveHolidayAdjustment(const domain::HolidayAdjustment& adjustment,
@@ -389,7 +429,40 @@ class Transaction final : public app::WriteTransaction, public app::ReadTransact
     std::vector<app::Notification> out;
     for (const auto& n : state_.outbox) {
       if (static_cast<int>(out.size()) >= limit) break;
-      if (n.id > after && !n.delivered_at) out.push_back(n);
+      if (n.id > after && !n.delivered_at && !n.failed_at) out.push_back(n);
+    }
+    return out;
+  }
+
+  Result<std::vector<app::Notification>> CaseNotifications(std::int64_t case_id) override {
+    std::vector<app::Notification> out;
+    for (const auto& n : state_.outbox) {
+      if (n.case_id == case_id) out.push_back(n);
+    }
+    return out;
+  }
+
+  Result<std::vector<app::MessageTemplateText>> MessageTemplates() override {
+    std::vector<app::MessageTemplateText> out;
+    for (const auto& [key, text] : state_.templates) out.push_back(text);
+    return out;
+  }
+
+  Result<std::vector<domain::Reference>> CasesDueForUpdate(domain::Instant now,
+                                                           int limit) override {
+    std::vector<std::pair<domain::Instant, domain::Reference>> due;
+    for (const auto& [reference, stored] : state_.cases) {
+      const auto& at = stored.value.clock.next_update_due_at;
+      if (at && *at <= now && IsOpen(stored.value.status)) {
+        due.emplace_back(*at, stored.value.reference);
+      }
+    }
+    std::stable_sort(due.begin(), due.end(),
+                     [](const auto& a, const auto& b) { return a.first < b.first; });
+    std::vector<domain::Reference> out;
+    for (const auto& [at, reference] : due) {
+      if (static_cast<int>(out.size()) >= limit) break;
+      out.push_back(reference);
     }
     return out;
   }

@@ -24,6 +24,7 @@
 #include <map>
 #include <mutex>
 #include <string>
+#include <tuple>
 #include <vector>
 
 #include "app/ports/store.hpp"
@@ -55,6 +56,8 @@ class MemoryStore final : public app::Store {
     std::vector<domain::Category> categories;
     std::vector<app::Notification> outbox;  // id i + 1 at [i]
     std::map<std::pair<std::string, int>, domain::HolidayAdjustment> adjustments;
+    std::map<std::tuple<std::string, domain::Language, std::string>, app::MessageTemplateText>
+        templates;
     std::int64_t next_case_id = 1;
     std::int64_t next_event_id = 1;
     std::int64_t next_attachment_id = 1;

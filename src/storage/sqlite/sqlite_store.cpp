@@ -233,6 +233,55 @@ Status ReadClock(const Statement& s, domain::Case& value) {
 
 // The case on the current row of a statement that selected kCaseColumns, its personal data
 // opened. Its related transactions are read separately (ReadTransactions).
+// The outbox's columns, in the order ReadNotificationRow reads them.
+constexpr std::string_view kNotificationColumns =
+    "SELECT notification_id, case_id, created_at, template, recipient_kind, recipient_user_id, "
+    "endpoint, data, secret_sealed, dedupe_key, attempts, next_attempt_at, delivered_at, "
+    "failed_at, channel, last_outcome FROM outbox ";
+
+std::string SecretAssociated(std::string_view dedupe_key) {
+  return "outbox.secret_sealed/" + std::string(dedupe_key);
+}
+
+std::string_view NameOf(app::Notification::Recipient recipient) {
+  switch (recipient) {
+    case app::Notification::Recipient::kStaff:
+      return "staff";
+    case app::Notification::Recipient::kWebhook:
+      return "webhook";
+    case app::Notification::Recipient::kBeneficiary:
+      break;
+  }
+  return "beneficiary";
+}
+
+Result<app::Notification> ReadNotificationRow(const Statement& r, const app::FieldCipher& cipher) {
+  app::Notification n;
+  n.id = r.Int(0);
+  n.case_id = r.Int(1);
+  n.created_at = FromMillis(r.Int(2));
+  n.template_name = r.Text(3);
+  const std::string recipient = r.Text(4);
+  n.recipient = recipient == "staff"     ? app::Notification::Recipient::kStaff
+                : recipient == "webhook" ? app::Notification::Recipient::kWebhook
+                                         : app::Notification::Recipient::kBeneficiary;
+  n.recipient_user_id = r.OptionalInt(5);
+  n.endpoint = r.OptionalText(6);
+  n.data = r.OptionalText(7).value_or("");
+  n.dedupe_key = r.Text(9);
+  if (!r.IsNull(8)) {
+    n.secret = cipher.Open(r.Blob(8), SecretAssociated(n.dedupe_key));
+    if (!n.secret) return Unreadable("outbox.secret_sealed of " + std::to_string(n.id));
+  }
+  n.attempts = static_cast<int>(r.Int(10));
+  n.next_attempt_at = FromMillis(r.Int(11));
+  if (auto at = r.OptionalInt(12)) n.delivered_at = FromMillis(*at);
+  if (auto at = r.OptionalInt(13)) n.failed_at = FromMillis(*at);
+  n.channel = r.OptionalText(14).value_or("");
+  n.last_outcome = r.OptionalText(15).value_or("");
+  return n;
+}
+
 Result<app::StoredCase> ReadCaseRow(const Statement& s, const app::FieldCipher& cipher) {
   const std::string reference = s.Text(1);
   std::optional<Error> failure;
@@ -1008,6 +1057,20 @@ class SqliteStore::Writer final : public app::WriteTransaction {
     return FindCaseWith(*find_case_, *transactions_, cipher_, reference);
   }
 
+  Result<std::optional<app::StoredCase>> FindCaseById(std::int64_t case_id) override {
+    std::optional<domain::Reference> reference;
+    {
+      StatementUse use(*case_reference_);
+      use->Bind(1, case_id);
+      auto row = use->Step();
+      if (!row) return std::move(row).error();
+      if (!*row) return std::optional<app::StoredCase>{};
+      reference = domain::ParseReference(use->Text(0));
+      if (!reference) return Unreadable("cases.reference of " + std::to_string(case_id));
+    }
+    return FindCase(*reference);
+  }
+
   Status UpdateCase(const domain::Case& c) override {
     {
       StatementUse use(*update_case_);
@@ -1170,17 +1233,56 @@ class SqliteStore::Writer final : public app::WriteTransaction {
 
   Result<bool> EnqueueNotification(const app::Notification& n) override {
     StatementUse use(*enqueue_notification_);
+    const domain::Instant due =
+        n.next_attempt_at == domain::Instant{} ? n.created_at : n.next_attempt_at;
     use->Bind(1, n.case_id)
         .Bind(2, Millis(n.created_at))
         .Bind(3, std::string_view(n.template_name))
-        .Bind(4, std::string_view(
-                     n.recipient == app::Notification::Recipient::kStaff ? "staff" : "beneficiary"))
-        .Bind(5, n.recipient_user_id);
-    BindNonEmpty(*use, 6, n.data);
-    use->Bind(7, std::string_view(n.dedupe_key));
+        .Bind(4, NameOf(n.recipient))
+        .Bind(5, n.recipient_user_id)
+        .Bind(6, n.endpoint);
+    BindNonEmpty(*use, 7, n.data);
+    if (n.secret) use->BindBlob(8, cipher_.Seal(*n.secret, SecretAssociated(n.dedupe_key)));
+    use->Bind(9, std::string_view(n.dedupe_key)).Bind(10, Millis(due));
     auto done = use->Step();
     if (!done) return std::move(done).error();
     return db_.Changes() == 1;
+  }
+
+  Result<std::vector<app::Notification>> DueNotifications(domain::Instant now, int limit) override {
+    due_notifications_->Bind(1, Millis(now)).Bind(2, std::int64_t{std::max(limit, 0)});
+    return CollectRows<app::Notification>(*due_notifications_, [this](const Statement& r) {
+      return ReadNotificationRow(r, cipher_);
+    });
+  }
+
+  Status UpdateNotification(const app::Notification& n) override {
+    StatementUse use(*update_notification_);
+    use->Bind(1, std::int64_t{n.attempts})
+        .Bind(2, Millis(n.next_attempt_at))
+        .Bind(3, OptionalMillis(n.delivered_at))
+        .Bind(4, OptionalMillis(n.failed_at));
+    BindNonEmpty(*use, 5, n.channel);
+    BindNonEmpty(*use, 6, n.last_outcome);
+    use->Bind(7, n.id);
+    if (auto done = use->Step(); !done) return std::move(done).error();
+    if (db_.Changes() != 1) {
+      return Error::Of(ErrorCode::kNotFound, MessageId::kInternalError, "outbox: no such row");
+    }
+    return Status::Ok();
+  }
+
+  Status SaveMessageTemplate(const app::MessageTemplateText& text) override {
+    StatementUse use(*save_template_);
+    use->Bind(1, std::string_view(text.name))
+        .Bind(2, text.language == domain::Language::kArabic ? std::string_view("ar")
+                                                            : std::string_view("en"))
+        .Bind(3, std::string_view(text.part))
+        .Bind(4, std::string_view(text.body))
+        .Bind(5, text.updated_by)
+        .Bind(6, Millis(text.updated_at));
+    if (auto done = use->Step(); !done) return std::move(done).error();
+    return Status::Ok();
   }
 
   Status SaveHolidayAdjustment(const domain::HolidayAdjustment& a,
@@ -1254,6 +1356,11 @@ class SqliteStore::Writer final : public app::WriteTransaction {
       std::string_view sql;
     };
     const std::string user_by_id = std::string(kUserColumns) + "WHERE user_id = ?";
+    // Through the partial index outbox_due: settled rows are never read.
+    const std::string due_notifications =
+        std::string(kNotificationColumns) +
+        "WHERE delivered_at IS NULL AND failed_at IS NULL AND next_attempt_at <= ?1 "
+        "ORDER BY next_attempt_at, notification_id LIMIT ?2";
     const Want wants[] = {
         {&begin_, "BEGIN IMMEDIATE"},
         {&commit_, "COMMIT"},
@@ -1280,6 +1387,7 @@ class SqliteStore::Writer final : public app::WriteTransaction {
          "escalation_due_at = ?33, escalation_owner_id = ?34, external_referral_to = ?35, "
          "external_reference = ?36 WHERE case_id = ?25 AND version = ?26"},
         {&case_version_, "SELECT version FROM cases WHERE case_id = ?"},
+        {&case_reference_, "SELECT reference FROM cases WHERE case_id = ?"},
         {&insert_attachment_,
          "INSERT INTO attachments (case_id, sha256, size, media_type, filename, uploaded_at, "
          "uploaded_by_kind, uploaded_by_id, visibility) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)"},
@@ -1299,8 +1407,17 @@ class SqliteStore::Writer final : public app::WriteTransaction {
          "UPDATE sessions SET revoked_at = ? WHERE token_hash = ? AND revoked_at IS NULL"},
         {&enqueue_notification_,
          "INSERT INTO outbox (case_id, created_at, template, recipient_kind, "
-         "recipient_user_id, data, dedupe_key) VALUES (?, ?, ?, ?, ?, ?, ?) "
-         "ON CONFLICT (dedupe_key) DO NOTHING"},
+         "recipient_user_id, endpoint, data, secret_sealed, dedupe_key, next_attempt_at) "
+         "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (dedupe_key) DO NOTHING"},
+        {&due_notifications_, due_notifications},
+        {&update_notification_,
+         "UPDATE outbox SET attempts = ?1, next_attempt_at = ?2, delivered_at = ?3, "
+         "failed_at = ?4, channel = ?5, last_outcome = ?6, secret_sealed = CASE WHEN ?3 IS "
+         "NULL AND ?4 IS NULL THEN secret_sealed END WHERE notification_id = ?7"},
+        {&save_template_,
+         "INSERT INTO message_templates (name, language, part, body, updated_by, updated_at) "
+         "VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (name, language, part) DO UPDATE SET body = "
+         "excluded.body, updated_by = excluded.updated_by, updated_at = excluded.updated_at"},
         {&save_adjustment_,
          "INSERT INTO holiday_adjustments (holiday_key, hijri_year, first_date, last_date, "
          "adjusted_by, adjusted_at) VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (holiday_key, "
@@ -1320,8 +1437,9 @@ class SqliteStore::Writer final : public app::WriteTransaction {
   const app::FieldCipher& cipher_;
   std::optional<Statement> begin_, commit_, rollback_, savepoint_, release_, rollback_to_,
       next_sequence_, insert_case_, insert_transaction_, insert_event_, find_case_, transactions_,
-      update_case_, case_version_, insert_attachment_, insert_department_, insert_user_,
-      update_user_, insert_session_, revoke_session_, user_by_id_, enqueue_notification_,
+      update_case_, case_version_, case_reference_, insert_attachment_, insert_department_,
+      insert_user_, update_user_, insert_session_, revoke_session_, user_by_id_,
+      enqueue_notification_, due_notifications_, update_notification_, save_template_,
       save_adjustment_;
   AuditAppender audit_;
 };
@@ -1624,24 +1742,55 @@ class SqliteStore::Reader final : public app::ReadTransaction {
 
   Result<std::vector<app::Notification>> PendingNotifications(std::int64_t after,
                                                               int limit) override {
-    auto statement = Cached(
-        "SELECT notification_id, case_id, created_at, template, recipient_kind, "
-        "recipient_user_id, data, dedupe_key FROM outbox WHERE delivered_at IS NULL AND "
-        "notification_id > ?1 ORDER BY notification_id LIMIT ?2");
+    auto statement = Cached(std::string(kNotificationColumns) +
+                            "WHERE delivered_at IS NULL AND failed_at IS NULL AND "
+                            "notification_id > ?1 ORDER BY notification_id LIMIT ?2");
     if (!statement) return std::move(statement).error();
     (*statement)->Bind(1, after).Bind(2, std::int64_t{std::max(limit, 0)});
-    return CollectRows<app::Notification>(**statement, [](const Statement& r) {
-      app::Notification n;
-      n.id = r.Int(0);
-      n.case_id = r.Int(1);
-      n.created_at = FromMillis(r.Int(2));
-      n.template_name = r.Text(3);
-      n.recipient = r.Text(4) == "staff" ? app::Notification::Recipient::kStaff
-                                         : app::Notification::Recipient::kBeneficiary;
-      n.recipient_user_id = r.OptionalInt(5);
-      n.data = r.OptionalText(6).value_or("");
-      n.dedupe_key = r.Text(7);
-      return Result<app::Notification>(std::move(n));
+    return CollectRows<app::Notification>(
+        **statement, [this](const Statement& r) { return ReadNotificationRow(r, cipher_); });
+  }
+
+  Result<std::vector<app::Notification>> CaseNotifications(std::int64_t case_id) override {
+    auto statement =
+        Cached(std::string(kNotificationColumns) + "WHERE case_id = ?1 ORDER BY notification_id");
+    if (!statement) return std::move(statement).error();
+    (*statement)->Bind(1, case_id);
+    return CollectRows<app::Notification>(
+        **statement, [this](const Statement& r) { return ReadNotificationRow(r, cipher_); });
+  }
+
+  Result<std::vector<app::MessageTemplateText>> MessageTemplates() override {
+    auto statement = Cached(
+        "SELECT name, language, part, body, updated_by, updated_at FROM message_templates "
+        "ORDER BY name, language, part");
+    if (!statement) return std::move(statement).error();
+    return CollectRows<app::MessageTemplateText>(**statement, [](const Statement& r) {
+      app::MessageTemplateText t;
+      t.name = r.Text(0);
+      t.language = r.Text(1) == "en" ? domain::Language::kEnglish : domain::Language::kArabic;
+      t.part = r.Text(2);
+      t.body = r.Text(3);
+      t.updated_by = r.OptionalInt(4);
+      t.updated_at = FromMillis(r.Int(5));
+      return Result<app::MessageTemplateText>(std::move(t));
+    });
+  }
+
+  Result<std::vector<domain::Reference>> CasesDueForUpdate(domain::Instant now,
+                                                           int limit) override {
+    // Through the partial index cases_update_due; the clock keeps the column empty for cases
+    // not running (closed, paused), so the status test only guards against a stale row.
+    auto statement = Cached(
+        "SELECT reference FROM cases WHERE next_update_due_at IS NOT NULL AND "
+        "next_update_due_at <= ?1 AND status IN ('received', 'assessed', 'in_progress') "
+        "ORDER BY next_update_due_at LIMIT ?2");
+    if (!statement) return std::move(statement).error();
+    (*statement)->Bind(1, Millis(now)).Bind(2, std::int64_t{std::max(limit, 0)});
+    return CollectRows<domain::Reference>(**statement, [](const Statement& r) {
+      auto reference = domain::ParseReference(r.Text(0));
+      if (!reference) return Result<domain::Reference>(Unreadable("cases.reference"));
+      return Result<domain::Reference>(*reference);
     });
   }
 
