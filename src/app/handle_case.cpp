@@ -1,6 +1,7 @@
 #include "app/handle_case.hpp"
 
 #include <algorithm>
+#include <cctype>
 
 #include "app/audit_record.hpp"
 #include "app/escalation.hpp"
@@ -196,7 +197,7 @@ void HandleCase::Act(std::string_view reference_text, std::optional<std::int64_t
     return;
   }
   std::optional<std::string> code;
-  if (!caller.staff) {
+  if (!caller.staff && !caller.mail_sender) {
     code = domain::NormalizeAccessCode(caller.access_code);
     if (!code) {
       done(Error::Of(ErrorCode::kNotFound, MessageId::kCaseNotFound));
@@ -221,6 +222,9 @@ void HandleCase::Act(std::string_view reference_text, std::optional<std::int64_t
           if (!domain::MaySeeCase(*caller.staff, c)) return not_found;
           ctx.actor = domain::Actor{domain::Actor::Kind::kStaff, std::to_string(caller.staff->id)};
           ctx.actor_role = std::string(domain::NameOf(caller.staff->role));
+        } else if (caller.mail_sender) {
+          ctx.actor = domain::Actor{domain::Actor::Kind::kSystem, {}};
+          ctx.actor_role = "mailgate";
         } else {
           if (!hasher.Matches(*code, (*stored)->access_code_hash)) return not_found;
           ctx.actor = domain::Actor{domain::Actor::Kind::kBeneficiary, {}};
@@ -576,6 +580,67 @@ void HandleCase::AnswerInformationRequest(std::string_view reference, std::strin
                                 TextData("text", text));
         if (Status s = Transition(ctx, CaseAction::kReceiveInformation, event); !s.ok()) return s;
         ctx.events.push_back(std::move(event));
+        return Status::Ok();
+      },
+      std::move(done));
+}
+
+namespace {
+
+bool SameAddress(const std::string& sender, const std::optional<std::string>& address) {
+  if (!address || sender.empty() || sender.size() != address->size()) return false;
+  return std::equal(sender.begin(), sender.end(), address->begin(), [](char a, char b) {
+    return std::tolower(static_cast<unsigned char>(a)) ==
+           std::tolower(static_cast<unsigned char>(b));
+  });
+}
+
+}  // namespace
+
+void HandleCase::ReceiveMail(const domain::Reference& reference, MailToCase mail, Done done) const {
+  Act(
+      reference.ToString(), std::nullopt, Caller::Mail(mail.sender),
+      [mail = std::move(mail)](Context& ctx) mutable -> Status {
+        domain::Case& c = ctx.value;
+        if (domain::IsTerminal(c.status)) {
+          Error e = Error::Of(ErrorCode::kConflict, MessageId::kForbiddenTransition,
+                              "mail to a case that is " + std::string(domain::NameOf(c.status)));
+          e.message_param = std::string(domain::NameOf(c.status));
+          return e;
+        }
+        const domain::Representative* r =
+            c.beneficiary.representative ? &*c.beneficiary.representative : nullptr;
+        const bool verified = SameAddress(mail.sender, c.beneficiary.email) ||
+                              (r && SameAddress(mail.sender, r->email));
+        domain::JsonWriter data;
+        data.Add("subject", std::string_view(mail.subject))
+            .Add("text", std::string_view(mail.text))
+            .Add("message_id", std::string_view(mail.message_id));
+        if (!verified) data.Add("from", std::string_view(mail.sender));
+        const auto visibility =
+            verified ? CaseEvent::Visibility::kPublic : CaseEvent::Visibility::kInternal;
+        CaseEvent event = Event(ctx, verified ? "email_received" : "email_from_unknown_sender",
+                                visibility, data.Finish());
+        domain::Actor author = ctx.actor;
+        std::string author_role = ctx.actor_role;
+        if (verified) {
+          author = domain::Actor{domain::Actor::Kind::kBeneficiary, {}};
+          author_role = "beneficiary";
+          event.actor = author;
+          event.actor_role = author_role;
+          if (c.status == CaseStatus::kAwaitingBeneficiary) {
+            if (Status s = Transition(ctx, CaseAction::kReceiveInformation, event); !s.ok()) {
+              return s;
+            }
+          }
+        }
+        ctx.events.push_back(std::move(event));
+        for (Attachment& file : mail.files) {
+          file.visibility = visibility;
+          if (Status s = RecordAttachment(ctx.tx, c, file, author, author_role, ctx.now); !s.ok()) {
+            return s;
+          }
+        }
         return Status::Ok();
       },
       std::move(done));

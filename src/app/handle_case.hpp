@@ -33,9 +33,22 @@ namespace shakwa::app {
 struct Caller {
   std::optional<domain::StaffUser> staff;
   std::string access_code;  // for the beneficiary
+  // The mail gate, bringing a message from this sender: it proves nothing by itself, so what it
+  // may do is decided by whether the sender is the case's own contact.
+  std::optional<std::string> mail_sender;
 
-  static Caller Staff(domain::StaffUser user) { return Caller{std::move(user), {}}; }
-  static Caller Beneficiary(std::string code) { return Caller{std::nullopt, std::move(code)}; }
+  static Caller Staff(domain::StaffUser user) { return Caller{std::move(user), {}, {}}; }
+  static Caller Beneficiary(std::string code) { return Caller{std::nullopt, std::move(code), {}}; }
+  static Caller Mail(std::string sender) { return Caller{std::nullopt, {}, std::move(sender)}; }
+};
+
+// An e-mail the mail gate brings to an existing case.
+struct MailToCase {
+  std::string sender;  // the From address, lower-cased
+  std::string subject;
+  std::string text;
+  std::string message_id;
+  std::vector<Attachment> files;  // already checked and in the file store
 };
 
 struct Assessment {
@@ -114,6 +127,13 @@ class HandleCase {
   void Escalate(std::string_view reference, std::string access_code,
                 std::optional<std::int64_t> version, std::optional<std::string> reason,
                 Done done) const;
+
+  // An e-mail quoting the case's reference. From the beneficiary's (or their representative's)
+  // own address it joins the public timeline and, on a case awaiting them, answers the request
+  // for information. From anyone else it is kept for staff only (internal), changing nothing:
+  // a reference in a subject line is no proof of who is writing. A case already closed answers
+  // kConflict (kForbiddenTransition): the caller opens a new case instead.
+  void ReceiveMail(const domain::Reference& reference, MailToCase mail, Done done) const;
 
   // Staff record that the case went to an outside body (external recourse) and its reference
   // there.

@@ -41,6 +41,15 @@ void SubmitCase::SubmitForBeneficiary(const domain::IntakeForm& form,
          std::string(domain::NameOf(agent.role)), received_at, std::move(done), std::move(files));
 }
 
+void SubmitCase::SubmitFromMail(const domain::IntakeForm& form, Done done,
+                                std::vector<Attachment> files) const {
+  domain::IntakeRules rules = settings_.rules;
+  rules.channels = {domain::Channel::kEmail};
+  Record(domain::ValidateIntake(form, *categories_, rules),
+         domain::Actor{domain::Actor::Kind::kSystem, {}}, "mailgate", std::nullopt, std::move(done),
+         std::move(files));
+}
+
 void SubmitCase::Record(domain::Result<domain::Case> validated, const domain::Actor& recorded_by,
                         std::string recorder_role, std::optional<domain::Instant> received_at,
                         Done done, std::vector<Attachment> files) const {

@@ -54,6 +54,9 @@ class SubmitCase {
   void SubmitForBeneficiary(const domain::IntakeForm& form, const domain::StaffUser& agent,
                             std::optional<domain::Instant> received_at, Done done,
                             std::vector<Attachment> files = {}) const;
+  // The mail gate records an e-mail as a new case on the email channel (recorded by the system).
+  void SubmitFromMail(const domain::IntakeForm& form, Done done,
+                      std::vector<Attachment> files = {}) const;
 
  private:
   void Record(domain::Result<domain::Case> validated, const domain::Actor& recorded_by,

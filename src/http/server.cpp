@@ -158,8 +158,9 @@ class Session : public std::enable_shared_from_this<Session> {
       return;
     }
     const std::string_view type = parser_->get()[bhttp::field::content_type];
-    body_limit_ = type.substr(0, 19) == "multipart/form-data" ? server_.settings.max_upload_bytes
-                                                              : server_.settings.max_body_bytes;
+    // Files come as multipart uploads, and as whole e-mails through the mail gate.
+    const bool files = type.substr(0, 19) == "multipart/form-data" || type == "message/rfc822";
+    body_limit_ = files ? server_.settings.max_upload_bytes : server_.settings.max_body_bytes;
     parser_->body_limit(body_limit_);
     // A declared length over the limit is refused before a byte of the body is read.
     if (const auto length = parser_->content_length(); length && *length > body_limit_) {

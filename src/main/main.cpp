@@ -12,6 +12,7 @@
 #include <optional>
 #include <thread>
 
+#include "app/deliver_notifications.hpp"
 #include "app/escalation_sweep_job.hpp"
 #include "app/handle_case.hpp"
 #include "app/staff_accounts.hpp"
@@ -23,7 +24,9 @@
 #include "http/api/routes.hpp"
 #include "http/server.hpp"
 #include "main/admin_commands.hpp"
+#include "main/courier.hpp"
 #include "main/demo.hpp"
+#include "main/mailgate_command.hpp"
 #include "main/settings.hpp"
 #include "storage/sqlite/sqlite_store.hpp"
 
@@ -116,8 +119,44 @@ app::StaffAccounts::Settings AccountSettings(const Settings& settings) {
 
 namespace {
 
+CourierSettings CourierSettingsFrom(const Settings& settings) {
+  if (!settings.smtp.url.empty() && settings.smtp.from.empty()) {
+    throw SettingsError("configuration error: [smtp] from: must be set when [smtp] url is");
+  }
+  if (!settings.webhooks.url.empty() && settings.webhooks.secret.empty()) {
+    throw SettingsError(
+        "configuration error: [webhooks] secret: must be set when [webhooks] url is (receivers "
+        "check the signature)");
+  }
+  CourierSettings c;
+  c.smtp.url = settings.smtp.url;
+  c.smtp.tls = settings.smtp.tls;
+  c.smtp.username = settings.smtp.username;
+  c.smtp.password = settings.smtp.password;
+  c.smtp.ca_file = settings.smtp.ca_file;
+  c.smtp.from = settings.smtp.from;
+  c.smtp.from_name = settings.smtp.from_name;
+  c.smtp.timeout_seconds = settings.smtp.timeout_seconds;
+  c.sms.url = settings.sms.url;
+  c.sms.body = settings.sms.body;
+  c.sms.content_type = settings.sms.content_type;
+  c.sms.authorization = settings.sms.authorization;
+  c.sms.ca_file = settings.sms.ca_file;
+  c.webhook.url = settings.webhooks.url;
+  c.webhook.secret = settings.webhooks.secret;
+  c.webhook.ca_file = settings.webhooks.ca_file;
+  c.public_url = settings.notifications.public_url;
+  c.centre_ar = settings.notifications.centre_ar;
+  c.centre_en = settings.notifications.centre_en;
+  if (auto at = settings.smtp.from.find('@'); at != std::string::npos) {
+    c.mail_domain = settings.smtp.from.substr(at + 1);
+  }
+  return c;
+}
+
 int Serve(const SettingsSources& sources, bool demo) {
   const Settings settings = LoadSettings(sources);
+  CourierSettings courier_settings = CourierSettingsFrom(settings);
   auto logger = MakeLogger(settings);
   EnsureDataDir(settings);
   const crypto::Keyring keys = crypto::LoadKeyring(KeySourceFor(settings, sources));
@@ -223,6 +262,17 @@ int Serve(const SettingsSources& sources, bool demo) {
   deps.time = time.rules;
   deps.guide = time.guide;
   deps.calendar = &calendar;
+  // E-mail intake through `shakwa mailgate`, when a secret is shared with it.
+  app::ReceiveMail::Settings mail_settings;
+  mail_settings.category = settings.mailgate.category;
+  mail_settings.max_per_sender_per_hour = settings.mailgate.max_per_sender_per_hour;
+  if (!settings.smtp.from.empty()) mail_settings.own_addresses.push_back(settings.smtp.from);
+  app::ReceiveMail receive_mail(mail_settings, submit_case, handle_case, clock);
+  if (!settings.mailgate.secret.empty()) {
+    deps.receive_mail = &receive_mail;
+    deps.mailgate_secret = settings.mailgate.secret;
+    deps.mailgate_max_bytes = static_cast<std::size_t>(settings.mailgate.max_bytes);
+  }
   http::api::AddRoutes(router, deps);
   JsonAccessLog access_log(logger, settings.log.requests);
   http::ServerSettings server_settings;
@@ -270,11 +320,50 @@ int Serve(const SettingsSources& sources, bool demo) {
                                     {"skipped", report->cases_skipped},
                                     {"failed", report->cases_failed}});
                         }
+                        if (report && report->updates_sent > 0) {
+                          LogEvent(*logger, spdlog::level::info, "progress updates sent",
+                                   {{"cases", report->updates_sent}});
+                        }
                       });
+  }
+
+  // Outgoing messages: the outbox's dispatcher, when any channel is configured (until then the
+  // notices wait in the outbox, and go once one is).
+  MessageCourier courier(std::move(courier_settings), clock, time.rules);
+  app::DeliverySettings delivery;
+  delivery.retry_base = std::chrono::seconds(settings.notifications.retry_base_seconds);
+  delivery.retry_cap = std::chrono::seconds(settings.notifications.retry_cap_seconds);
+  delivery.max_attempts = settings.notifications.max_attempts;
+  app::DeliverNotifications dispatcher(**store, clock, courier, delivery);
+  std::optional<app::NotificationDispatchJob> dispatch_job;
+  if (courier.Offers(app::Courier::Channel::kEmail) ||
+      courier.Offers(app::Courier::Channel::kSms) ||
+      courier.Offers(app::Courier::Channel::kWebhook)) {
+    dispatch_job.emplace(dispatcher,
+                         std::chrono::milliseconds(settings.notifications.poll_milliseconds),
+                         [logger](const domain::Result<app::DeliveryReport>& report) {
+                           if (!report) {
+                             LogEvent(*logger, spdlog::level::err, "notification delivery failed",
+                                      {{"detail", report.error().detail}});
+                             return;
+                           }
+                           LogEvent(*logger, spdlog::level::info, "notifications",
+                                    {{"claimed", report->claimed},
+                                     {"delivered", report->delivered},
+                                     {"retrying", report->retrying},
+                                     {"parked", report->parked},
+                                     {"fanned_out", report->fanned_out}});
+                         });
+  } else {
+    LogEvent(*logger, spdlog::level::warn,
+             "no outgoing channel configured ([smtp], [sms], [webhooks]): notices wait in the "
+             "outbox",
+             {});
   }
 
   server.Run();
   sweep_job.reset();  // before the store closes: a sweep in progress finishes its writes
+  dispatch_job.reset();
 
   // Every request in flight has been answered; now commit what is queued and close the file.
   (*store)->Close();
@@ -403,6 +492,10 @@ int main(int argc, char** argv) {
   add_common(sweep);
   sweep->add_option("--now", sweep_now, "as of this ISO 8601 instant")->required();
 
+  auto* mailgate = cli.add_subcommand(
+      "mailgate", "hand one e-mail from standard input to the running server (for the MTA)");
+  add_common(mailgate);
+
   CLI11_PARSE(cli, argc, argv);
   // A flag given empty is an error LoadSettings reports, not a flag left out.
   for (const CLI::App* command : with_common) {
@@ -435,6 +528,7 @@ int main(int argc, char** argv) {
     }
     if (sla_due->parsed()) return SlaDueCommand(sources, from, business_minutes);
     if (sweep->parsed()) return SweepCommand(sources, sweep_now);
+    if (mailgate->parsed()) return MailgateCommand(sources, std::cin);
     return Serve(sources, demo);
   } catch (const SettingsError& e) {
     std::cerr << e.what() << "\n";

@@ -55,6 +55,46 @@ struct Settings {
   struct Sweep {
     int interval_seconds = 60;  // how often the server runs the escalation sweep; 0: never
   } sweep;
+  // Outgoing messages. A channel with no url is off; notices for it wait (or go by another).
+  // Secrets (password, authorization, secret) are best given by environment variable or *_file.
+  struct Smtp {
+    std::string url;           // "smtp://host:587" or "smtps://host:465"; empty: no e-mail
+    std::string tls = "none";  // none, starttls (required), tls (implicit, smtps)
+    std::string from;          // the envelope and From address
+    std::string from_name;     // empty: the centre's name in the message's language
+    std::string username;
+    std::string password;  // or password_file
+    std::string ca_file;   // extra CA bundle to trust (a private CA)
+    int timeout_seconds = 30;
+  } smtp;
+  struct Sms {
+    std::string url;  // the gateway's HTTP endpoint; empty: no SMS
+    std::string body = R"({"to":"{{to}}","text":"{{text}}"})";  // mustache, values JSON-escaped
+    std::string content_type = "application/json";
+    std::string authorization;  // the Authorization header's value; or authorization_file
+    std::string ca_file;
+  } sms;
+  struct Webhooks {
+    std::string url;     // empty: no webhooks
+    std::string secret;  // HMAC-SHA256 signing key; or secret_file
+    std::string ca_file;
+  } webhooks;
+  struct Notifications {
+    std::string public_url = "http://127.0.0.1:8080";  // links in messages (tracking, guide)
+    std::string centre_ar = "المركز";
+    std::string centre_en = "The Centre";
+    int poll_milliseconds = 1000;  // how often the dispatcher looks for due messages
+    int retry_base_seconds = 60;   // first wait after a failed attempt, then doubled
+    int retry_cap_seconds = 3600;
+    int max_attempts = 12;
+  } notifications;
+  struct Mailgate {
+    std::string secret;  // shared with `shakwa mailgate`; or secret_file; empty: no mailgate
+    std::string url;     // where `shakwa mailgate` reaches the server; empty: [server]
+    std::string category = "other";  // the category of a case opened by e-mail
+    std::int64_t max_bytes = 25 << 20;
+    int max_per_sender_per_hour = 20;  // more from one address is a loop: ignored
+  } mailgate;
   struct Log {
     std::string level = "info";
     bool requests = true;  // one JSON line per request

@@ -118,6 +118,10 @@ const std::vector<Endpoint>& Table() {
        {false, false, {R::kAdmin}},
        "confirm or move a Hijri holiday"},
       {Method::kGet, "/api/v1/guide", {true, false, kAllStaff}, "the published complaints guide"},
+      {Method::kPost,
+       "/api/v1/mailgate",
+       {false, false, {}, true},
+       "an e-mail from the mail server (shakwa mailgate)"},
       {Method::kGet, "/guide", {true, false, kAllStaff}, "the complaints guide as a page"},
       {Method::kGet, "/api/v1/audit", {false, false, {R::kAuditor}}, "read the audit trail"},
       {Method::kGet,
@@ -191,6 +195,20 @@ std::span<const Endpoint> Endpoints() {
   return Table();
 }
 
+namespace {
+
+// Compared in constant time, so the secret cannot be found a byte at a time by timing.
+bool SameSecret(std::string_view given, std::string_view secret) {
+  if (given.size() != secret.size()) return false;
+  unsigned char difference = 0;
+  for (std::size_t i = 0; i < given.size(); ++i) {
+    difference = static_cast<unsigned char>(difference | (given[i] ^ secret[i]));
+  }
+  return difference == 0;
+}
+
+}  // namespace
+
 void Guard(Router& router, Method method, std::string_view pattern, const Dependencies& deps,
            GuardedHandler handler) {
   const app::StaffAccounts& accounts = deps.accounts;
@@ -209,8 +227,16 @@ void Guard(Router& router, Method method, std::string_view pattern, const Depend
   auto shared = std::make_shared<const GuardedHandler>(std::move(handler));
   router.Add(
       method, pattern,
-      [access, &accounts, attempts, &clock, shared](const Request& request, Respond respond) {
+      [access, &accounts, attempts, &clock, shared,
+       mailgate_secret = access.mailgate ? std::make_shared<const std::string>(deps.mailgate_secret)
+                                         : nullptr](const Request& request, Respond respond) {
         auto caller = std::make_shared<Caller>();
+        if (access.mailgate && mailgate_secret && !mailgate_secret->empty() &&
+            SameSecret(request.Header("x-mailgate-secret"), *mailgate_secret)) {
+          caller->principal.kind = domain::Principal::Kind::kAnonymous;
+          (*shared)(request, *caller, [caller, respond](Response r) { respond(std::move(r)); });
+          return;
+        }
         bool by_cookie = false;
         caller->token = TokenOf(request, by_cookie);
         if (caller->token.empty()) {

@@ -28,6 +28,8 @@ struct Access {
   bool anonymous = false;    // anyone, without credentials
   bool beneficiary = false;  // the beneficiary, by reference and access code
   std::vector<domain::Role> roles;
+  // The mail server's gate, by the shared secret in X-Mailgate-Secret (no person signs in).
+  bool mailgate = false;
 };
 
 struct Endpoint {

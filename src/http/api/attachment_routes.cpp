@@ -49,21 +49,6 @@ domain::CaseEvent::Visibility VisibilityOf(const std::vector<attachments::Part>&
   return domain::CaseEvent::Visibility::kPublic;
 }
 
-std::vector<app::Attachment> Records(const std::vector<attachments::AcceptedFile>& accepted,
-                                     domain::CaseEvent::Visibility visibility) {
-  std::vector<app::Attachment> out;
-  for (const auto& a : accepted) {
-    app::Attachment record;
-    record.sha256 = a.stored.sha256_hex;
-    record.size = a.stored.size;
-    record.media_type = a.media_type;
-    record.filename = a.filename.empty() ? "attachment" : a.filename;
-    record.visibility = visibility;
-    out.push_back(std::move(record));
-  }
-  return out;
-}
-
 void Upload(const Dependencies& deps, const Request& request, const Caller& caller,
             Respond respond) {
   auto parts = attachments::ParseMultipart(request.Header("content-type"), request.body, {});
@@ -94,7 +79,7 @@ void Upload(const Dependencies& deps, const Request& request, const Caller& call
           return;
         }
         deps.staff_cases.Attach(
-            reference, user, caller.access_code, Records(*accepted, visibility),
+            reference, user, caller.access_code, AttachmentRecords(*accepted, visibility),
             [&request, respond, reference](domain::Result<std::vector<app::Attachment>> stored) {
               if (!stored) {
                 respond(Problem(stored.error(), request));
@@ -156,6 +141,22 @@ void Download(const Dependencies& deps, const Request& request, const Caller& ca
 
 }  // namespace
 
+std::vector<app::Attachment> AttachmentRecords(
+    const std::vector<attachments::AcceptedFile>& accepted,
+    domain::CaseEvent::Visibility visibility) {
+  std::vector<app::Attachment> out;
+  for (const auto& a : accepted) {
+    app::Attachment record;
+    record.sha256 = a.stored.sha256_hex;
+    record.size = a.stored.size;
+    record.media_type = a.media_type;
+    record.filename = a.filename.empty() ? "attachment" : a.filename;
+    record.visibility = visibility;
+    out.push_back(std::move(record));
+  }
+  return out;
+}
+
 void SubmitWithFiles(
     const Dependencies& deps, const Request& request, const domain::Principal& principal,
     std::function<void(const json::object& form, std::vector<app::Attachment> files)> submit,
@@ -198,7 +199,7 @@ void SubmitWithFiles(
                respond(Problem(accepted.error(), request));
                return;
              }
-             submit(form.get_object(), Records(*accepted, visibility));
+             submit(form.get_object(), AttachmentRecords(*accepted, visibility));
            });
 }
 

@@ -5,6 +5,7 @@
 #include <functional>
 #include <vector>
 
+#include "attachments/policy.hpp"
 #include "http/api/routes.hpp"
 
 namespace shakwa::http::api {
@@ -13,6 +14,12 @@ void AddAccountRoutes(Router& router, const Dependencies& deps);  // auth, admin
 void AddCaseRoutes(Router& router, const Dependencies& deps);     // queues, cases, actions
 void AddAttachmentRoutes(Router& router, const Dependencies& deps);
 void AddGuideRoutes(Router& router, const Dependencies& deps);  // the guide, the calendar (admin)
+void AddMailgateRoutes(Router& router, const Dependencies& deps);  // e-mail intake
+
+// What the store records of files the attachment policy accepted.
+std::vector<app::Attachment> AttachmentRecords(
+    const std::vector<attachments::AcceptedFile>& accepted,
+    domain::CaseEvent::Visibility visibility);
 
 // POST /api/v1/cases as multipart/form-data: the case as JSON in the part named "case", and
 // files in any other parts. Every file is checked before anything is stored.

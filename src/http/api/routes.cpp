@@ -181,6 +181,7 @@ void AddRoutes(Router& router, const Dependencies& deps) {
   AddCaseRoutes(router, deps);
   AddAttachmentRoutes(router, deps);
   AddGuideRoutes(router, deps);
+  AddMailgateRoutes(router, deps);
 }
 
 }  // namespace shakwa::http::api

@@ -9,6 +9,7 @@
 #include "app/handle_case.hpp"
 #include "app/manage_calendar.hpp"
 #include "app/ports/store.hpp"
+#include "app/receive_mail.hpp"
 #include "app/staff_accounts.hpp"
 #include "app/staff_cases.hpp"
 #include "app/submit_case.hpp"
@@ -46,6 +47,10 @@ struct Dependencies {
       std::make_shared<const domain::GuideSettings>(domain::GuideSettings::Defaults());
   // Holiday confirmations (admin); null: the calendar endpoints answer 503.
   const app::ManageCalendar* calendar = nullptr;
+  // E-mail intake; null or an empty secret: the mail gate is closed (every call 401).
+  const app::ReceiveMail* receive_mail = nullptr;
+  std::string mailgate_secret = {};
+  std::size_t mailgate_max_bytes = 25 << 20;
 };
 
 void AddRoutes(Router& router, const Dependencies& deps);
