@@ -234,6 +234,7 @@ TEST_F(ApiTest, TheOpenApiSecurityOfEachOperationMatchesTheAccessTable) {
     ASSERT_NE(security, nullptr) << name << " has no security requirements";
     bool anonymous = false;
     bool beneficiary = false;
+    bool mailgate = false;
     std::set<std::string> bearer_roles, cookie_roles;
     bool bearer = false, cookie = false;
     for (const auto& requirement : security->as_array()) {
@@ -244,6 +245,8 @@ TEST_F(ApiTest, TheOpenApiSecurityOfEachOperationMatchesTheAccessTable) {
         for (const auto& role : roles.as_array()) names.insert(std::string(role.as_string()));
         if (scheme == "accessCode") {
           beneficiary = true;
+        } else if (scheme == "mailgateSecret") {
+          mailgate = true;
         } else if (scheme == "bearerToken") {
           bearer = true;
           bearer_roles = names;
@@ -259,6 +262,7 @@ TEST_F(ApiTest, TheOpenApiSecurityOfEachOperationMatchesTheAccessTable) {
     for (domain::Role role : e.access.roles) roles.insert(std::string(domain::NameOf(role)));
     EXPECT_EQ(anonymous, e.access.anonymous) << name << ": anonymous ({})";
     EXPECT_EQ(beneficiary, e.access.beneficiary) << name << ": accessCode";
+    EXPECT_EQ(mailgate, e.access.mailgate) << name << ": mailgateSecret";
     EXPECT_EQ(bearer, !roles.empty()) << name << ": bearerToken";
     EXPECT_EQ(cookie, !roles.empty()) << name << ": sessionCookie";
     EXPECT_EQ(bearer_roles, roles) << name << ": the roles of bearerToken";
