@@ -15,6 +15,6 @@ cmake --build --preset release --target shakwa
 # ThreadSanitizer.
 cmake --preset tsan
 cmake --build --preset tsan --target storage_tests http_tests app_tests
-ctest --preset tsan -j 2 -R 'StoreContract|SqliteStoreTest|ApiTest|EscalationTest'
+ctest --preset tsan -j 2 -R 'StoreContract|SqliteStoreTest|ApiTest|EscalationTest|DeliverNotifications'
 # Everything, under AddressSanitizer and UndefinedBehaviorSanitizer; CTest's summary closes the run.
 ctest --preset ci -j 2

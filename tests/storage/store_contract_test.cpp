@@ -5,13 +5,16 @@
 // store returned), the direction of the final case_id tie-break within a sort (it must be total
 // and the same on every page), and the order of Departments() and Users().
 #include <gtest/gtest.h>
+#include <sqlite3.h>
 
 #include <algorithm>
 #include <atomic>
 #include <functional>
+#include <map>
 #include <memory>
 #include <set>
 #include <thread>
+#include <tuple>
 
 #include "storage/audit_chain.hpp"
 #include "storage/memory/memory_store.hpp"
@@ -1430,6 +1433,377 @@ TEST_P(StoreContract, ConcurrentAuditAppendsWithFailuresKeepTheChainWhole) {
   const domain::AuditVerification verified = VerifyAudit();
   EXPECT_TRUE(verified.ok()) << verified.problem;
   EXPECT_EQ(verified.records, succeeded.load());
+}
+
+// ---------------------------------------------------------------------------------------------
+// The outbox, message templates and progress updates (delivery, issue 5).
+
+// A beneficiary notice on case_id, first due at due_hour.
+app::Notification SampleNotification(std::int64_t case_id, std::string key, int due_hour) {
+  app::Notification n;
+  n.case_id = case_id;
+  n.created_at = QueueHour(0);
+  n.next_attempt_at = QueueHour(due_hour);
+  n.template_name = "progress";
+  n.data = R"({"status":"in_progress"})";
+  n.dedupe_key = std::move(key);
+  return n;
+}
+
+// The raw secret_sealed column of the outbox row with dedupe_key, from the SQLite file itself.
+std::optional<std::string> RawSealedSecret(const std::filesystem::path& path,
+                                           const std::string& dedupe_key) {
+  std::optional<std::string> out;
+  sqlite3* db = nullptr;
+  if (sqlite3_open(path.c_str(), &db) != SQLITE_OK) {
+    sqlite3_close(db);
+    return out;
+  }
+  sqlite3_stmt* stmt = nullptr;
+  if (sqlite3_prepare_v2(db, "SELECT secret_sealed FROM outbox WHERE dedupe_key = ?", -1, &stmt,
+                         nullptr) == SQLITE_OK) {
+    sqlite3_bind_text(stmt, 1, dedupe_key.c_str(), -1, SQLITE_TRANSIENT);
+    if (sqlite3_step(stmt) == SQLITE_ROW && sqlite3_column_type(stmt, 0) != SQLITE_NULL) {
+      const auto* bytes = static_cast<const char*>(sqlite3_column_blob(stmt, 0));
+      out.emplace(bytes, static_cast<std::size_t>(sqlite3_column_bytes(stmt, 0)));
+    }
+  }
+  sqlite3_finalize(stmt);
+  sqlite3_close(db);
+  return out;
+}
+
+domain::Result<bool> Enqueue(app::Store& store, const app::Notification& n) {
+  return WriteResult(store, [&](app::WriteTransaction& tx) { return tx.EnqueueNotification(n); });
+}
+
+// Whether n was queued now (false when its key was taken, or the write failed).
+bool Queued(app::Store& store, const app::Notification& n) {
+  auto queued = Enqueue(store, n);
+  EXPECT_TRUE(queued.has_value()) << queued.error().detail;
+  return queued.has_value() && *queued;
+}
+
+domain::Status UpdateNotification(app::Store& store, const app::Notification& n) {
+  return WriteSync(store, [&](app::WriteTransaction& tx) { return tx.UpdateNotification(n); });
+}
+
+// The due rows as the dispatcher's claim reads them: inside a write.
+std::vector<app::Notification> Due(app::Store& store, domain::Instant now, int limit = 100) {
+  auto due = WriteResult(
+      store, [&](app::WriteTransaction& tx) { return tx.DueNotifications(now, limit); });
+  EXPECT_TRUE(due.has_value()) << due.error().detail;
+  return due ? *due : std::vector<app::Notification>{};
+}
+
+std::vector<app::Notification> OfCase(app::Store& store, std::int64_t case_id) {
+  auto rows =
+      ReadResult(store, [&](app::ReadTransaction& tx) { return tx.CaseNotifications(case_id); });
+  EXPECT_TRUE(rows.has_value()) << rows.error().detail;
+  return rows ? *rows : std::vector<app::Notification>{};
+}
+
+std::optional<app::Notification> ByKey(app::Store& store, std::int64_t case_id,
+                                       std::string_view key) {
+  for (app::Notification& n : OfCase(store, case_id)) {
+    if (n.dedupe_key == key) return std::move(n);
+  }
+  return std::nullopt;
+}
+
+std::vector<std::string> Keys(const std::vector<app::Notification>& rows) {
+  std::vector<std::string> out;
+  for (const auto& n : rows) out.push_back(n.dedupe_key);
+  return out;
+}
+
+TEST_P(StoreContract, AQueuedNotificationIsNeverReplacedByOneWithItsKey) {
+  const std::int64_t id = Insert(SampleCase(2026, 1));
+  app::Notification n = SampleNotification(id, "progress:C-1:v2", 1);
+  n.secret = "first";
+  ASSERT_TRUE(Queued(*store_, n));
+  app::Notification same = n;
+  same.template_name = "decision";
+  same.data = R"({"status":"resolved"})";
+  same.secret = "second";
+  auto again = Enqueue(*store_, same);
+  ASSERT_TRUE(again.has_value()) << again.error().detail;
+  EXPECT_FALSE(*again);
+  auto other = Enqueue(*store_, SampleNotification(id, "progress:C-1:v3", 1));
+  ASSERT_TRUE(other.has_value()) << other.error().detail;
+  EXPECT_TRUE(*other);
+
+  const auto rows = OfCase(*store_, id);
+  ASSERT_EQ(rows.size(), 2u);
+  EXPECT_EQ(rows[0].template_name, "progress");
+  EXPECT_EQ(rows[0].data, R"({"status":"in_progress"})");
+  EXPECT_EQ(rows[0].secret, "first");
+  EXPECT_NE(rows[0].id, rows[1].id);
+}
+
+TEST_P(StoreContract, EveryFieldOfANotificationReadsBack) {
+  const std::int64_t id = Insert(SampleCase(2026, 1));
+  app::Notification staff = SampleNotification(id, "assigned:C-1:v2:21", 3);
+  staff.recipient = app::Notification::Recipient::kStaff;
+  staff.recipient_user_id = 21;
+  staff.template_name = "assigned";
+  app::Notification hook = SampleNotification(id, "webhook:C-1:v2@crm", 3);
+  hook.recipient = app::Notification::Recipient::kWebhook;
+  hook.endpoint = "crm";
+  hook.template_name = "case.assigned";
+  app::Notification unscheduled = SampleNotification(id, "acknowledgement:C-1", 0);
+  unscheduled.next_attempt_at = domain::Instant{};  // due from created_at
+  unscheduled.created_at = QueueHour(2) + std::chrono::milliseconds{345};
+  for (const auto& n : {staff, hook, unscheduled}) ASSERT_TRUE(Queued(*store_, n));
+
+  const auto rows = OfCase(*store_, id);
+  ASSERT_EQ(rows.size(), 3u);
+  EXPECT_EQ(rows[0].recipient, app::Notification::Recipient::kStaff);
+  EXPECT_EQ(rows[0].recipient_user_id, 21);
+  EXPECT_FALSE(rows[0].endpoint.has_value());
+  EXPECT_EQ(rows[0].template_name, "assigned");
+  EXPECT_EQ(rows[0].created_at, QueueHour(0));
+  EXPECT_EQ(rows[0].next_attempt_at, QueueHour(3));
+  EXPECT_EQ(rows[0].attempts, 0);
+  EXPECT_FALSE(rows[0].delivered_at.has_value());
+  EXPECT_FALSE(rows[0].failed_at.has_value());
+  EXPECT_FALSE(rows[0].secret.has_value());
+  EXPECT_EQ(rows[0].case_id, id);
+  EXPECT_EQ(rows[1].recipient, app::Notification::Recipient::kWebhook);
+  EXPECT_EQ(rows[1].endpoint, "crm");
+  EXPECT_FALSE(rows[1].recipient_user_id.has_value());
+  EXPECT_EQ(rows[2].next_attempt_at, unscheduled.created_at);
+}
+
+TEST_P(StoreContract, DueNotificationsAreTheDueUnsettledOnesSoonestFirst) {
+  const std::int64_t id = Insert(SampleCase(2026, 1));
+  // Queued out of order; hour 9 is not yet due, one row is delivered and one parked.
+  const std::pair<const char*, int> rows[] = {{"h4", 4}, {"h1", 1}, {"h9", 9}, {"h3", 3},
+                                              {"h2", 2}, {"h5", 5}, {"d", 0},  {"p", 0}};
+  for (const auto& [key, hour] : rows) {
+    ASSERT_TRUE(Queued(*store_, SampleNotification(id, key, hour))) << key;
+  }
+  for (const char* key : {"d", "p"}) {
+    app::Notification settled = *ByKey(*store_, id, key);
+    settled.attempts = 1;
+    (key == std::string("d") ? settled.delivered_at : settled.failed_at) = QueueHour(1);
+    ASSERT_TRUE(UpdateNotification(*store_, settled).ok());
+  }
+
+  // Due at or before now: hour 5 is due at hour 5.
+  EXPECT_EQ(Keys(Due(*store_, QueueHour(5))),
+            (std::vector<std::string>{"h1", "h2", "h3", "h4", "h5"}));
+  EXPECT_EQ(Keys(Due(*store_, QueueHour(5) - std::chrono::milliseconds{1})),
+            (std::vector<std::string>{"h1", "h2", "h3", "h4"}));
+  EXPECT_EQ(Keys(Due(*store_, QueueHour(5), 2)), (std::vector<std::string>{"h1", "h2"}));
+  EXPECT_TRUE(Due(*store_, QueueHour(0)).empty());
+  EXPECT_EQ(Due(*store_, QueueHour(100)).size(), 6u);
+}
+
+TEST_P(StoreContract, AClaimMovesTheNextAttemptAndKeepsTheSecret) {
+  const std::int64_t id = Insert(SampleCase(2026, 1));
+  app::Notification n = SampleNotification(id, "acknowledgement:C-1", 1);
+  n.secret = "ABCD-EFGH-JKLM";
+  ASSERT_TRUE(Queued(*store_, n));
+  app::Notification claimed = Due(*store_, QueueHour(1)).at(0);
+  claimed.attempts = 1;
+  claimed.next_attempt_at = QueueHour(1) + std::chrono::seconds{60};
+  claimed.channel = "email";
+  ASSERT_TRUE(UpdateNotification(*store_, claimed).ok());
+
+  EXPECT_TRUE(Due(*store_, QueueHour(1)).empty()) << "a claimed row is leased";
+  const auto again = Due(*store_, QueueHour(1) + std::chrono::seconds{60});
+  ASSERT_EQ(again.size(), 1u);
+  EXPECT_EQ(again[0].attempts, 1);
+  EXPECT_EQ(again[0].channel, "email");
+  EXPECT_EQ(again[0].secret, "ABCD-EFGH-JKLM");
+  const auto stored = ByKey(*store_, id, n.dedupe_key);
+  ASSERT_TRUE(stored.has_value());
+  EXPECT_EQ(stored->secret, "ABCD-EFGH-JKLM");
+  EXPECT_FALSE(stored->delivered_at.has_value());
+  EXPECT_EQ(stored->next_attempt_at, claimed.next_attempt_at);
+}
+
+TEST_P(StoreContract, ADeliveredOrParkedRowLosesItsSecret) {
+  const std::int64_t id = Insert(SampleCase(2026, 1));
+  for (const char* key : {"delivered", "parked", "retrying"}) {
+    app::Notification n = SampleNotification(id, key, 1);
+    n.secret = std::string("code of ") + key;
+    ASSERT_TRUE(Queued(*store_, n));
+  }
+  const std::vector<app::Notification> due = Due(*store_, QueueHour(1));
+  ASSERT_EQ(due.size(), 3u);
+  for (app::Notification n : due) {
+    n.attempts = 2;
+    n.channel = n.dedupe_key == "parked" ? "sms" : "email";
+    if (n.dedupe_key == "delivered") {
+      n.delivered_at = QueueHour(2);
+      n.last_outcome = "250 accepted";
+    } else if (n.dedupe_key == "parked") {
+      n.failed_at = QueueHour(2);
+      n.last_outcome = "no configured channel reaches the beneficiary";
+    } else {
+      n.next_attempt_at = QueueHour(3);
+      n.last_outcome = "421 try later";
+    }
+    ASSERT_TRUE(UpdateNotification(*store_, n).ok()) << n.dedupe_key;
+  }
+
+  const auto delivered = ByKey(*store_, id, "delivered");
+  ASSERT_TRUE(delivered.has_value());
+  EXPECT_EQ(delivered->delivered_at, QueueHour(2));
+  EXPECT_FALSE(delivered->failed_at.has_value());
+  EXPECT_EQ(delivered->attempts, 2);
+  EXPECT_EQ(delivered->channel, "email");
+  EXPECT_EQ(delivered->last_outcome, "250 accepted");
+  EXPECT_FALSE(delivered->secret.has_value());
+
+  const auto parked = ByKey(*store_, id, "parked");
+  ASSERT_TRUE(parked.has_value());
+  EXPECT_EQ(parked->failed_at, QueueHour(2));
+  EXPECT_FALSE(parked->delivered_at.has_value());
+  EXPECT_EQ(parked->channel, "sms");
+  EXPECT_EQ(parked->last_outcome, "no configured channel reaches the beneficiary");
+  EXPECT_FALSE(parked->secret.has_value());
+
+  const auto retrying = ByKey(*store_, id, "retrying");
+  ASSERT_TRUE(retrying.has_value());
+  EXPECT_EQ(retrying->secret, "code of retrying");
+  EXPECT_EQ(retrying->next_attempt_at, QueueHour(3));
+  EXPECT_EQ(retrying->last_outcome, "421 try later");
+
+  // Settled rows are neither due nor pending.
+  EXPECT_EQ(Keys(Due(*store_, QueueHour(100))), (std::vector<std::string>{"retrying"}));
+  auto pending =
+      ReadResult(*store_, [](app::ReadTransaction& tx) { return tx.PendingNotifications(0, 10); });
+  ASSERT_TRUE(pending.has_value());
+  EXPECT_EQ(Keys(*pending), (std::vector<std::string>{"retrying"}));
+  if (GetParam().name == "sqlite") {
+    EXPECT_FALSE(RawSealedSecret(dir_.path() / "shakwa.db", "delivered").has_value());
+    EXPECT_FALSE(RawSealedSecret(dir_.path() / "shakwa.db", "parked").has_value());
+  }
+}
+
+TEST_P(StoreContract, ASecretRoundTripsAndIsSealedAtRest) {
+  const std::int64_t id = Insert(SampleCase(2026, 1));
+  app::Notification n = SampleNotification(id, "acknowledgement:C-2026-000001", 1);
+  n.secret = "ABCD-EFGH-JKLM";
+  ASSERT_TRUE(Queued(*store_, n));
+  EXPECT_EQ(Due(*store_, QueueHour(1)).at(0).secret, "ABCD-EFGH-JKLM");
+  EXPECT_EQ(OfCase(*store_, id).at(0).secret, "ABCD-EFGH-JKLM");
+  auto pending =
+      ReadResult(*store_, [](app::ReadTransaction& tx) { return tx.PendingNotifications(0, 10); });
+  ASSERT_TRUE(pending.has_value());
+  EXPECT_EQ(pending->at(0).secret, "ABCD-EFGH-JKLM");
+  if (GetParam().name == "sqlite") {
+    const auto raw = RawSealedSecret(dir_.path() / "shakwa.db", n.dedupe_key);
+    ASSERT_TRUE(raw.has_value());
+    EXPECT_NE(*raw, "ABCD-EFGH-JKLM");
+    // Sealed through the cipher, bound to its row.
+    EXPECT_EQ(cipher_.Open(*raw, "outbox.secret_sealed/" + n.dedupe_key), "ABCD-EFGH-JKLM");
+  }
+}
+
+TEST_P(StoreContract, CaseNotificationsAreTheCasesOwnOldestFirst) {
+  const std::int64_t first = Insert(SampleCase(2026, 1));
+  const std::int64_t second = Insert(SampleCase(2026, 2));
+  // Each row queued is due sooner than the one before: the order is the queue's, not the due
+  // time's.
+  int due_hour = 10;
+  for (const auto& [case_id, key] : std::vector<std::pair<std::int64_t, std::string>>{
+           {first, "a1"}, {second, "b1"}, {first, "a2"}, {second, "b2"}, {first, "a3"}}) {
+    ASSERT_TRUE(Queued(*store_, SampleNotification(case_id, key, due_hour--)));
+  }
+  const auto a = OfCase(*store_, first);
+  EXPECT_EQ(Keys(a), (std::vector<std::string>{"a1", "a2", "a3"}));
+  for (const auto& n : a) EXPECT_EQ(n.case_id, first);
+  EXPECT_EQ(Keys(OfCase(*store_, second)), (std::vector<std::string>{"b1", "b2"}));
+  EXPECT_TRUE(OfCase(*store_, second + 100).empty());
+}
+
+TEST_P(StoreContract, FindCaseByIdFindsTheCaseWithThatIdOnly) {
+  const domain::Case one = SampleCase(2026, 1);
+  const domain::Case two = SampleCase(2026, 2);
+  Insert(one);
+  const std::int64_t id = Insert(two);
+  auto found = WriteResult(*store_, [&](app::WriteTransaction& tx) { return tx.FindCaseById(id); });
+  ASSERT_TRUE(found.has_value()) << found.error().detail;
+  ASSERT_TRUE(found->has_value());
+  EXPECT_EQ((*found)->value.id, id);
+  EXPECT_EQ((*found)->value.reference.ToString(), two.reference.ToString());
+  EXPECT_EQ((*found)->value.beneficiary.email, two.beneficiary.email);
+  EXPECT_EQ((*found)->access_code_hash, (app::AccessCodeHash{7, 7, 7}));
+  auto missing =
+      WriteResult(*store_, [&](app::WriteTransaction& tx) { return tx.FindCaseById(id + 100); });
+  ASSERT_TRUE(missing.has_value()) << missing.error().detail;
+  EXPECT_FALSE(missing->has_value());
+}
+
+TEST_P(StoreContract, SavingAMessageTemplateReplacesItsWordingAndTheListShowsEach) {
+  auto admin = InsertUser(SampleUser("admin@centre.gov.sa", domain::Role::kAdmin, std::nullopt));
+  ASSERT_TRUE(admin.has_value()) << admin.error().detail;
+  const auto text = [&](std::string name, domain::Language language, std::string part,
+                        std::string body, int hour) {
+    return app::MessageTemplateText{std::move(name),       language,
+                                    std::move(part),       std::move(body),
+                                    std::optional(*admin), QueueHour(hour)};
+  };
+  for (const auto& t :
+       {text("acknowledgement", domain::Language::kArabic, "subject", "استلمنا شكواك", 1),
+        text("acknowledgement", domain::Language::kEnglish, "text", "We received it", 2),
+        text("decision", domain::Language::kArabic, "sms", "صدر القرار", 3),
+        text("acknowledgement", domain::Language::kArabic, "subject", "وصلتنا شكواك", 4)}) {
+    ASSERT_TRUE(WriteSync(*store_, [&](app::WriteTransaction& tx) {
+                  return tx.SaveMessageTemplate(t);
+                }).ok());
+  }
+  auto listed = ReadResult(*store_, [](app::ReadTransaction& tx) { return tx.MessageTemplates(); });
+  ASSERT_TRUE(listed.has_value()) << listed.error().detail;
+  ASSERT_EQ(listed->size(), 3u);
+  std::map<std::string, app::MessageTemplateText> by_key;
+  for (const auto& t : *listed) {
+    by_key[t.name + "/" + std::string(domain::NameOf(t.language)) + "/" + t.part] = t;
+  }
+  ASSERT_EQ(by_key.size(), 3u);
+  const auto& replaced = by_key["acknowledgement/ar/subject"];
+  EXPECT_EQ(replaced.body, "وصلتنا شكواك");
+  EXPECT_EQ(replaced.updated_at, QueueHour(4));
+  EXPECT_EQ(replaced.updated_by, *admin);
+  EXPECT_EQ(by_key["acknowledgement/en/text"].body, "We received it");
+  EXPECT_EQ(by_key["acknowledgement/en/text"].language, domain::Language::kEnglish);
+  EXPECT_EQ(by_key["decision/ar/sms"].body, "صدر القرار");
+  EXPECT_EQ(by_key["decision/ar/sms"].updated_at, QueueHour(3));
+}
+
+TEST_P(StoreContract, CasesDueForUpdateAreTheOpenDueOnesSoonestFirst) {
+  const domain::Instant now = QueueHour(50);
+  using S = domain::CaseStatus;
+  // sequence, status, update due hour (-1: none)
+  const std::tuple<int, S, int> cases[] = {
+      {10, S::kInProgress, 49},         {11, S::kReceived, -1}, {12, S::kAssessed, 30},
+      {13, S::kInProgress, 51},         {14, S::kReceived, 50}, {15, S::kClosed, 20},
+      {16, S::kResolved, 21},           {17, S::kRejected, 22}, {18, S::kWithdrawn, 23},
+      {19, S::kAwaitingBeneficiary, 24}};
+  for (const auto& [sequence, status, hour] : cases) {
+    domain::Case c = SampleCase(2026, sequence);
+    c.status = status;
+    if (hour >= 0) c.clock.next_update_due_at = QueueHour(hour);
+    Insert(c);
+  }
+  const auto due = [&](domain::Instant at, int limit) {
+    auto found = ReadResult(
+        *store_, [&](app::ReadTransaction& tx) { return tx.CasesDueForUpdate(at, limit); });
+    EXPECT_TRUE(found.has_value()) << found.error().detail;
+    std::vector<std::int64_t> out;
+    if (found) {
+      for (const auto& r : *found) out.push_back(r.sequence);
+    }
+    return out;
+  };
+  EXPECT_EQ(due(now, 10), (std::vector<std::int64_t>{12, 10, 14}));  // hours 30, 49, 50
+  EXPECT_EQ(due(now, 2), (std::vector<std::int64_t>{12, 10}));
+  EXPECT_EQ(due(QueueHour(29), 10), (std::vector<std::int64_t>{}));
+  EXPECT_EQ(due(QueueHour(60), 10), (std::vector<std::int64_t>{12, 10, 14, 13}));
 }
 
 INSTANTIATE_TEST_SUITE_P(Backends, StoreContract, ::testing::ValuesIn(Backends()),

@@ -453,7 +453,12 @@ class Transaction final : public app::WriteTransaction, public app::ReadTransact
     std::vector<std::pair<domain::Instant, domain::Reference>> due;
     for (const auto& [reference, stored] : state_.cases) {
       const auto& at = stored.value.clock.next_update_due_at;
-      if (at && *at <= now && IsOpen(stored.value.status)) {
+      // As the SQL adapter: only a running clock (a paused case is waiting on the beneficiary).
+      const domain::CaseStatus status = stored.value.status;
+      const bool running = status == domain::CaseStatus::kReceived ||
+                           status == domain::CaseStatus::kAssessed ||
+                           status == domain::CaseStatus::kInProgress;
+      if (at && *at <= now && running) {
         due.emplace_back(*at, stored.value.reference);
       }
     }
