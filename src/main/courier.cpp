@@ -92,18 +92,54 @@ std::shared_ptr<const notify::Templates> MessageCourier::templates() const {
   return templates_;
 }
 
-domain::Status MessageCourier::SetTemplate(std::string_view name, domain::Language language,
-                                           std::string_view part_name, std::string body) {
-  const auto part = notify::PartFromName(part_name);
-  if (!part) {
-    domain::Error e =
-        domain::Error::Of(domain::ErrorCode::kInvalidInput, domain::MessageId::kValidationFailed);
-    e.fields.push_back({"part", domain::MessageId::kNotOneOf, "subject, text, sms"});
-    return e;
+namespace {
+
+domain::Result<notify::Part> PartNamed(const std::string& name) {
+  if (auto part = notify::PartFromName(name)) return *part;
+  domain::Error e =
+      domain::Error::Of(domain::ErrorCode::kInvalidInput, domain::MessageId::kValidationFailed);
+  e.fields.push_back({"part", domain::MessageId::kNotOneOf, "subject, text, sms"});
+  return e;
+}
+
+}  // namespace
+
+std::vector<app::TemplateView> MessageCourier::List() const {
+  const auto current = templates();
+  std::vector<app::TemplateView> out;
+  for (const notify::TemplateInfo& info : notify::TemplateCatalogue()) {
+    app::TemplateView view;
+    view.name = info.name;
+    view.for_staff = info.for_staff;
+    view.description_ar = info.description_ar;
+    view.description_en = info.description_en;
+    view.variables = info.variables;
+    for (domain::Language language : {domain::Language::kArabic, domain::Language::kEnglish}) {
+      for (notify::Part part : {notify::Part::kSubject, notify::Part::kText, notify::Part::kSms}) {
+        view.bodies.push_back(
+            {language, std::string(notify::NameOf(part)), current->Get(info.name, language, part)});
+      }
+    }
+    out.push_back(std::move(view));
   }
+  return out;
+}
+
+domain::Status MessageCourier::Check(const std::string& name, domain::Language language,
+                                     const std::string& part, const std::string& body) const {
+  auto which = PartNamed(part);
+  if (!which) return std::move(which).error();
+  notify::Templates trial = *templates();
+  return trial.Set(name, language, *which, body);
+}
+
+domain::Status MessageCourier::Apply(const std::string& name, domain::Language language,
+                                     const std::string& part, std::string body) {
+  auto which = PartNamed(part);
+  if (!which) return std::move(which).error();
   std::lock_guard lock(mutex_);
   auto changed = std::make_shared<notify::Templates>(*templates_);
-  if (domain::Status s = changed->Set(name, language, *part, std::move(body)); !s.ok()) return s;
+  if (domain::Status s = changed->Set(name, language, *which, std::move(body)); !s.ok()) return s;
   templates_ = std::move(changed);
   return domain::Status::Ok();
 }

@@ -17,6 +17,7 @@
 
 #include "app/ports/clock.hpp"
 #include "app/ports/courier.hpp"
+#include "app/ports/template_book.hpp"
 #include "app/time_rules_source.hpp"
 
 namespace shakwa::notify {
@@ -51,7 +52,7 @@ struct CourierSettings {
   std::string mail_domain = "shakwa.invalid";  // the right-hand side of our Message-IDs
 };
 
-class MessageCourier final : public app::Courier {
+class MessageCourier final : public app::Courier, public app::TemplateBook {
  public:
   MessageCourier(CourierSettings settings, const app::Clock& clock,
                  std::shared_ptr<const app::TimeRulesSource> time);
@@ -61,9 +62,13 @@ class MessageCourier final : public app::Courier {
   std::vector<std::string> WebhookEndpoints() const override;
   Outcome Send(const Message& m) override;
 
-  // An admin's wording of one part (validated by the templates): kInvalidInput naming the field.
-  domain::Status SetTemplate(std::string_view name, domain::Language language,
-                             std::string_view part, std::string body);
+  // TemplateBook
+  std::vector<app::TemplateView> List() const override;
+  domain::Status Check(const std::string& name, domain::Language language, const std::string& part,
+                       const std::string& body) const override;
+  domain::Status Apply(const std::string& name, domain::Language language, const std::string& part,
+                       std::string body) override;
+
   std::shared_ptr<const notify::Templates> templates() const;
 
   // The template data for m: the notification's own data with the case's, as people read them.

@@ -15,6 +15,7 @@
 #include "app/deliver_notifications.hpp"
 #include "app/escalation_sweep_job.hpp"
 #include "app/handle_case.hpp"
+#include "app/manage_templates.hpp"
 #include "app/staff_accounts.hpp"
 #include "app/staff_cases.hpp"
 #include "app/submit_case.hpp"
@@ -250,6 +251,20 @@ int Serve(const SettingsSources& sources, bool demo) {
   limits.max_files_per_case = static_cast<std::size_t>(settings.attachments.max_files_per_case);
   attachments::AttachmentPolicy policy(limits, detector, *scanner, file_store);
 
+  // The wording of messages: the built-in templates, with what admins changed put back in force.
+  MessageCourier courier(std::move(courier_settings), clock, time.rules);
+  app::ManageTemplates templates(**store, clock, courier);
+  if (auto refused = templates.LoadSaved(); !refused) {
+    LogEvent(*logger, spdlog::level::critical, "message templates unreadable",
+             {{"detail", refused.error().detail}});
+    return 1;
+  } else {
+    for (const std::string& which : *refused) {
+      LogEvent(*logger, spdlog::level::warn, "a saved message template is no longer valid",
+               {{"template", which}});
+    }
+  }
+
   http::Router router;
   http::api::Dependencies deps{submit_case, view_case,   **store, accounts,
                                handle_case, staff_cases, clock};
@@ -262,6 +277,7 @@ int Serve(const SettingsSources& sources, bool demo) {
   deps.time = time.rules;
   deps.guide = time.guide;
   deps.calendar = &calendar;
+  deps.templates = &templates;
   // E-mail intake through `shakwa mailgate`, when a secret is shared with it.
   app::ReceiveMail::Settings mail_settings;
   mail_settings.category = settings.mailgate.category;
@@ -329,7 +345,6 @@ int Serve(const SettingsSources& sources, bool demo) {
 
   // Outgoing messages: the outbox's dispatcher, when any channel is configured (until then the
   // notices wait in the outbox, and go once one is).
-  MessageCourier courier(std::move(courier_settings), clock, time.rules);
   app::DeliverySettings delivery;
   delivery.retry_base = std::chrono::seconds(settings.notifications.retry_base_seconds);
   delivery.retry_cap = std::chrono::seconds(settings.notifications.retry_cap_seconds);

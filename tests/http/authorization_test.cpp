@@ -135,9 +135,28 @@ bhttp::verb VerbOf(Method method) {
   return bhttp::verb::unknown;
 }
 
+// Templates that take any wording: the walk is about who may call, not what they may write.
+class AcceptingTemplateBook final : public app::TemplateBook {
+ public:
+  std::vector<app::TemplateView> List() const override {
+    app::TemplateView view;
+    view.name = "acknowledgement";
+    return {view};
+  }
+  domain::Status Check(const std::string&, domain::Language, const std::string&,
+                       const std::string&) const override {
+    return domain::Status::Ok();
+  }
+  domain::Status Apply(const std::string&, domain::Language, const std::string&,
+                       std::string) override {
+    return domain::Status::Ok();
+  }
+};
+
 class AuthorizationTest : public ::testing::Test {
  protected:
   void SetUp() override {
+    deps_.templates = &templates_;
     deps_.attachment_policy = &policy_;
     deps_.file_store = &file_store_;
     deps_.access_code_attempts = &access_code_attempts_;
@@ -270,6 +289,8 @@ class AuthorizationTest : public ::testing::Test {
   attachments::AttachmentPolicy policy_{attachments::AttachmentLimits{}, detector_, scanner_,
                                         file_store_};
   app::AttemptLimiter access_code_attempts_{5, std::chrono::minutes{15}};
+  AcceptingTemplateBook template_book_;
+  app::ManageTemplates templates_{store_, clock_, template_book_};
   api::Dependencies deps_{submit_, view_, store_, accounts_, handle_case_, staff_cases_, clock_};
   std::map<Role, std::int64_t> users_;
   Router router_;
@@ -292,7 +313,10 @@ TEST_F(AuthorizationTest, EveryEndpointAdmitsExactlyTheCallersOfItsTableEntry) {
                                                    {"users", users_.at(Role::kHandler)}};
   // Other named parameters, by name.
   const std::map<std::string, std::string> values = {{"{key}", "eid_al_fitr"},
-                                                     {"{hijri_year}", "1447"}};
+                                                     {"{hijri_year}", "1447"},
+                                                     {"{name}", "acknowledgement"},
+                                                     {"{language}", "ar"},
+                                                     {"{part}", "subject"}};
 
   int walked = 0;
   for (const api::Endpoint& endpoint : api::Endpoints()) {

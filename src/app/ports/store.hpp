@@ -237,7 +237,8 @@ class ReadTransaction {
   virtual domain::Result<std::vector<Notification>> CaseNotifications(std::int64_t case_id) = 0;
   virtual domain::Result<std::vector<MessageTemplateText>> MessageTemplates() = 0;
   // Cases with a running clock (received, assessed, in progress) whose update to the beneficiary
-  // fell due at or before now (nothing said for the update interval), soonest first, at most limit. Reads only those (an index).
+  // fell due at or before now (nothing said for the update interval), soonest first, at most limit.
+  // Reads only those (an index).
   virtual domain::Result<std::vector<domain::Reference>> CasesDueForUpdate(domain::Instant now,
                                                                            int limit) = 0;
 };

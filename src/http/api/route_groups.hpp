@@ -15,6 +15,7 @@ void AddCaseRoutes(Router& router, const Dependencies& deps);     // queues, cas
 void AddAttachmentRoutes(Router& router, const Dependencies& deps);
 void AddGuideRoutes(Router& router, const Dependencies& deps);  // the guide, the calendar (admin)
 void AddMailgateRoutes(Router& router, const Dependencies& deps);  // e-mail intake
+void AddTemplateRoutes(Router& router, const Dependencies& deps);  // message wording (admin)
 
 // What the store records of files the attachment policy accepted.
 std::vector<app::Attachment> AttachmentRecords(

@@ -182,6 +182,7 @@ void AddRoutes(Router& router, const Dependencies& deps) {
   AddAttachmentRoutes(router, deps);
   AddGuideRoutes(router, deps);
   AddMailgateRoutes(router, deps);
+  AddTemplateRoutes(router, deps);
 }
 
 }  // namespace shakwa::http::api

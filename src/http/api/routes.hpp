@@ -8,6 +8,7 @@
 #include "app/attempt_limiter.hpp"
 #include "app/handle_case.hpp"
 #include "app/manage_calendar.hpp"
+#include "app/manage_templates.hpp"
 #include "app/ports/store.hpp"
 #include "app/receive_mail.hpp"
 #include "app/staff_accounts.hpp"
@@ -51,6 +52,8 @@ struct Dependencies {
   const app::ReceiveMail* receive_mail = nullptr;
   std::string mailgate_secret = {};
   std::size_t mailgate_max_bytes = 25 << 20;
+  // The wording of messages (admin); null: the template endpoints answer 503.
+  const app::ManageTemplates* templates = nullptr;
 };
 
 void AddRoutes(Router& router, const Dependencies& deps);
