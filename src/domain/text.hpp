@@ -25,4 +25,7 @@ std::string NormalizeDigits(std::string_view text);
 // True if text holds a C0/C1 control character or DEL; when allow_line_breaks, \n \r \t pass.
 bool HasControlCharacters(std::string_view text, bool allow_line_breaks);
 
+// Appends text to out, safe as HTML element content and as a quoted attribute value.
+void AppendHtmlEscaped(std::string& out, std::string_view text);
+
 }  // namespace shakwa::domain

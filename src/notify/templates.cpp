@@ -7,6 +7,8 @@
 #include <kainjow/mustache.hpp>
 #include <set>
 
+#include "domain/json_writer.hpp"
+#include "domain/text.hpp"
 #include "notify/default_templates.hpp"
 
 namespace shakwa::notify {
@@ -248,27 +250,7 @@ std::string TidyText(std::string_view s) {
 }
 
 void AppendEscaped(std::string& out, std::string_view s) {
-  for (const char c : s) {
-    switch (c) {
-      case '&':
-        out += "&amp;";
-        break;
-      case '<':
-        out += "&lt;";
-        break;
-      case '>':
-        out += "&gt;";
-        break;
-      case '"':
-        out += "&quot;";
-        break;
-      case '\'':
-        out += "&#39;";
-        break;
-      default:
-        out += c;
-    }
-  }
+  domain::AppendHtmlEscaped(out, s);
 }
 
 bool IsUrlChar(char c) {
@@ -333,45 +315,10 @@ void AppendLine(std::string& out, std::string_view line) {
   AppendEscaped(out, line.substr(done));
 }
 
+// A JSON string's content, without its quotes.
 std::string JsonEscaped(std::string_view s) {
-  std::string out;
-  out.reserve(s.size());
-  for (const char c : s) {
-    const auto u = static_cast<unsigned char>(c);
-    switch (c) {
-      case '"':
-        out += "\\\"";
-        break;
-      case '\\':
-        out += "\\\\";
-        break;
-      case '\n':
-        out += "\\n";
-        break;
-      case '\r':
-        out += "\\r";
-        break;
-      case '\t':
-        out += "\\t";
-        break;
-      case '\b':
-        out += "\\b";
-        break;
-      case '\f':
-        out += "\\f";
-        break;
-      default:
-        if (u < 0x20 || u == 0x7f) {
-          constexpr char kHex[] = "0123456789abcdef";
-          out += "\\u00";
-          out += kHex[u >> 4];
-          out += kHex[u & 0xf];
-        } else {
-          out += c;
-        }
-    }
-  }
-  return out;
+  const std::string quoted = domain::JsonQuote(s);
+  return quoted.substr(1, quoted.size() - 2);
 }
 
 }  // namespace

@@ -10,6 +10,7 @@
 #include <charconv>
 
 #include "domain/guide.hpp"
+#include "domain/text.hpp"
 #include "http/api/access.hpp"
 #include "http/api/handler_support.hpp"
 #include "http/api/json_reader.hpp"
@@ -134,27 +135,7 @@ json::object GuideJson(const GuideView& v) {
 std::string Escape(std::string_view text) {
   std::string out;
   out.reserve(text.size());
-  for (char c : text) {
-    switch (c) {
-      case '&':
-        out += "&amp;";
-        break;
-      case '<':
-        out += "&lt;";
-        break;
-      case '>':
-        out += "&gt;";
-        break;
-      case '"':
-        out += "&quot;";
-        break;
-      case '\'':
-        out += "&#39;";
-        break;
-      default:
-        out += c;
-    }
-  }
+  domain::AppendHtmlEscaped(out, text);
   return out;
 }
 
