@@ -109,5 +109,46 @@ TEST_F(SettingsTest, EveryKeyInTheExampleFileIsAccepted) {
   EXPECT_EQ(s.reference.sequence_digits, defaults.reference.sequence_digits);
 }
 
+TEST_F(SettingsTest, TheChannelsAreReadAndTheirSecretsComeFromFilesOrTheEnvironment) {
+  const auto password = dir_.path() / "smtp-password";
+  std::ofstream(password) << "s3cret\n";
+  SettingsSources sources;
+  sources.file = File(R"([smtp]
+url = "smtp://127.0.0.1:2525"
+tls = "starttls"
+from = "complaints@centre.example"
+password_file = ")" + password.string() +
+                      R"("
+[webhooks]
+url = "https://hooks.example/shakwa"
+[notifications]
+retry_base_seconds = 5
+)");
+  sources.environment = {{"SHAKWA_WEBHOOKS_SECRET", "whsec"}, {"SHAKWA_MAILGATE_SECRET", "gate"}};
+  const Settings s = LoadSettings(sources);
+  EXPECT_EQ(s.smtp.url, "smtp://127.0.0.1:2525");
+  EXPECT_EQ(s.smtp.tls, "starttls");
+  EXPECT_EQ(s.smtp.password, "s3cret");  // the file's line break is not part of it
+  EXPECT_EQ(s.webhooks.secret, "whsec");
+  EXPECT_EQ(s.mailgate.secret, "gate");
+  EXPECT_EQ(s.notifications.retry_base_seconds, 5);
+  EXPECT_EQ(s.notifications.max_attempts, 12);
+}
+
+TEST_F(SettingsTest, AWrongChannelSettingNamesItsKey) {
+  SettingsSources sources;
+  sources.file = File("[smtp]\ntls = \"ssl3\"\n");
+  EXPECT_NE(ErrorOf(sources).find("[smtp] tls"), std::string::npos) << ErrorOf(sources);
+  sources.file = File("[smtp]\nurl = \"http://mail.example\"\n");
+  EXPECT_NE(ErrorOf(sources).find("[smtp] url"), std::string::npos) << ErrorOf(sources);
+  sources.file = File("[webhooks]\nurl = \"ftp://hooks.example\"\n");
+  EXPECT_NE(ErrorOf(sources).find("[webhooks] url"), std::string::npos) << ErrorOf(sources);
+  sources.file = File("[mailgate]\nsecret_file = \"/nonexistent/secret\"\n");
+  EXPECT_NE(ErrorOf(sources).find("[mailgate] secret_file"), std::string::npos) << ErrorOf(sources);
+  sources.file = File("[notifications]\nmax_attempts = 0\n");
+  EXPECT_NE(ErrorOf(sources).find("[notifications] max_attempts"), std::string::npos)
+      << ErrorOf(sources);
+}
+
 }  // namespace
 }  // namespace shakwa::main

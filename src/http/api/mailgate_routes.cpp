@@ -28,8 +28,9 @@ std::vector<app::Attachment> KeepAttachments(const Dependencies& deps,
   std::vector<app::Attachment> kept;
   if (files.empty()) return kept;
   if (deps.attachment_policy == nullptr) {
-    text +=
-        "\n\n[" + std::to_string(files.size()) + " attachment(s) not kept: attachments are off]";
+    const std::string n = std::to_string(files.size());
+    text += "\n\n[لم تُحفظ المرفقات (" + n + "): المرفقات غير مفعّلة | " + n +
+            " attachment(s) not kept: attachments are off]";
     return kept;
   }
   std::size_t count = 0;
@@ -42,8 +43,13 @@ std::vector<app::Attachment> KeepAttachments(const Dependencies& deps,
     const std::vector<attachments::Part> one{std::move(part)};
     auto accepted = deps.attachment_policy->AcceptUploads(one, count);
     if (!accepted) {
-      text += "\n\n[attachment \"" + file.filename +
-              "\" not kept: " + std::string(domain::MessageCode(accepted.error().message)) + "]";
+      // Staff read why, in both languages, where they read the message.
+      const Error& e = accepted.error();
+      const std::string& ar = e.message_param_ar.empty() ? e.message_param : e.message_param_ar;
+      text += "\n\n[لم يُحفظ المرفق \"" + file.filename +
+              "\": " + domain::Message(e.message, domain::Language::kArabic, ar) +
+              " | attachment \"" + file.filename + "\" not kept: " +
+              domain::Message(e.message, domain::Language::kEnglish, e.message_param) + "]";
       continue;
     }
     for (auto& a : AttachmentRecords(*accepted, domain::CaseEvent::Visibility::kPublic)) {
