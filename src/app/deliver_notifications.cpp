@@ -36,8 +36,16 @@ struct Route {
 };
 
 // The beneficiary's preferred channel first, then the other; their representative's contact
-// when they gave none of their own.
-std::optional<Route> BeneficiaryRoute(const domain::Case& c, const Courier& courier) {
+// when they gave none of their own. kNoContact: nothing to reach them by (parked, for staff to
+// call); kNoChannel: an address, but no configured channel for it (the notice waits).
+enum class Unroutable { kNoContact, kNoChannel };
+
+struct BeneficiaryRouting {
+  std::optional<Route> route;
+  Unroutable why = Unroutable::kNoContact;
+};
+
+BeneficiaryRouting BeneficiaryRoute(const domain::Case& c, const Courier& courier) {
   const domain::Beneficiary& b = c.beneficiary;
   const domain::Representative* r = b.representative ? &*b.representative : nullptr;
   std::optional<std::string> email = b.email ? b.email : (r ? r->email : std::nullopt);
@@ -49,10 +57,10 @@ std::optional<Route> BeneficiaryRoute(const domain::Case& c, const Courier& cour
     const std::optional<std::string>& address =
         channel == Courier::Channel::kEmail ? email : mobile;
     if (address && courier.Offers(channel)) {
-      return Route{channel, *address, b.name, c.language};
+      return {Route{channel, *address, b.name, c.language}, {}};
     }
   }
-  return std::nullopt;
+  return {std::nullopt, email || mobile ? Unroutable::kNoChannel : Unroutable::kNoContact};
 }
 
 struct Job {
@@ -94,6 +102,15 @@ Status RecordAttempt(WriteTransaction& tx, const Notification& n, const domain::
   if (!appended) return std::move(appended).error();
   return Audit(tx, now, kDispatcher, "notification." + std::string(type).substr(13),
                c.reference.ToString(), event.data);
+}
+
+// No channel configured reaches the recipient yet: the notice waits (no attempt counted) and is
+// looked at again after the longest back-off, so configuring the channel later still sends it.
+Status Defer(WriteTransaction& tx, Notification& n, const DeliverySettings& settings,
+             std::string why, domain::Instant now) {
+  n.next_attempt_at = now + settings.retry_cap;
+  n.last_outcome = std::move(why);
+  return tx.UpdateNotification(n);
 }
 
 Status Park(WriteTransaction& tx, Notification& n, const domain::Case& c, std::string why,
@@ -174,32 +191,45 @@ domain::Result<DeliveryReport> DeliverNotifications::RunOnce() const {
           if (!read) return std::move(read).error();
           user = std::move(*read);
         }
-        if (!user || !user->active || !courier_.Offers(Courier::Channel::kEmail)) {
+        if (!user || !user->active) {
           n.channel = "email";
-          if (Status s = Park(tx, n, c,
-                              !user || !user->active ? "no active member of staff to tell"
-                                                     : "no e-mail channel configured",
-                              claimed_at);
-              !s.ok()) {
+          if (Status s = Park(tx, n, c, "no active member of staff to tell", claimed_at); !s.ok()) {
             return s;
           }
           ++report.parked;
+          continue;
+        }
+        if (!courier_.Offers(Courier::Channel::kEmail)) {
+          if (Status s = Defer(tx, n, settings_, "waiting for an e-mail channel", claimed_at);
+              !s.ok()) {
+            return s;
+          }
+          ++report.waiting;
           continue;
         }
         route = Route{Courier::Channel::kEmail, user->email, user->name, domain::Language::kArabic};
       } else {
-        auto found_route = BeneficiaryRoute(c, courier_);
-        if (!found_route) {
+        BeneficiaryRouting routing = BeneficiaryRoute(c, courier_);
+        if (!routing.route && routing.why == Unroutable::kNoChannel) {
+          if (Status s = Defer(tx, n, settings_,
+                               "waiting for a channel that reaches the beneficiary", claimed_at);
+              !s.ok()) {
+            return s;
+          }
+          ++report.waiting;
+          continue;
+        }
+        if (!routing.route) {
           // Staff see this on the timeline and reach the beneficiary another way (a call).
           if (Status s =
-                  Park(tx, n, c, "no configured channel reaches the beneficiary", claimed_at);
+                  Park(tx, n, c, "no e-mail or mobile to reach the beneficiary by", claimed_at);
               !s.ok()) {
             return s;
           }
           ++report.parked;
           continue;
         }
-        route = std::move(*found_route);
+        route = std::move(*routing.route);
         domain::JsonWriter detail;
         detail.Add("purpose", "notification")
             .Add("notification_id", n.id)

@@ -44,6 +44,7 @@ struct DeliveryReport {
   int retrying = 0;
   int parked = 0;
   int fanned_out = 0;  // webhook rows split per endpoint
+  int waiting = 0;     // no configured channel reaches the recipient yet: looked at again later
 };
 
 // The wait before attempt number attempts + 1, after attempts failed ones.

@@ -367,7 +367,8 @@ int Serve(const SettingsSources& sources, bool demo) {
                                      {"delivered", report->delivered},
                                      {"retrying", report->retrying},
                                      {"parked", report->parked},
-                                     {"fanned_out", report->fanned_out}});
+                                     {"fanned_out", report->fanned_out},
+                    {"waiting", report->waiting}});
                          });
   } else {
     LogEvent(*logger, spdlog::level::warn,

@@ -454,15 +454,30 @@ TEST_F(DeliverNotificationsTest, TheRepresentativesContactServesWhenTheBeneficia
   EXPECT_EQ(sent[0].reference, ref);
 }
 
-TEST_F(DeliverNotificationsTest, OnlyAMobileAndNoSmsChannelIsParked) {
+// Only a mobile, and no SMS gateway configured yet: the acknowledgement waits for one (no
+// attempt counted), and goes once the gateway is there.
+TEST_F(DeliverNotificationsTest, OnlyAMobileAndNoSmsChannelWaitsForOne) {
   courier_.offered = {Channel::kEmail, Channel::kWebhook};
   domain::IntakeForm form = testing::ValidIntakeForm();
   form.beneficiary->email.reset();
   form.beneficiary->representative.reset();
   const Submitted s = Submit(form);
-  EXPECT_EQ(Round().parked, 1);
+  const DeliveryReport first = Round();
+  EXPECT_EQ(first.waiting, 1);
+  EXPECT_EQ(first.parked, 0);
   EXPECT_TRUE(courier_.sent.empty());
-  EXPECT_TRUE(Notice(s.reference, "acknowledgement").failed_at.has_value());
+  const Notification waiting = Notice(s.reference, "acknowledgement");
+  EXPECT_FALSE(waiting.failed_at.has_value());
+  EXPECT_FALSE(waiting.delivered_at.has_value());
+  EXPECT_EQ(waiting.attempts, 0);
+  EXPECT_EQ(waiting.next_attempt_at, start_ + seconds{3600});
+  EXPECT_EQ(Round().claimed, 0);  // not looked at again before then
+
+  courier_.offered = {Channel::kEmail, Channel::kSms, Channel::kWebhook};
+  clock_.Set(start_ + seconds{3600});
+  EXPECT_EQ(Round().delivered, 1);
+  ASSERT_EQ(courier_.sent.size(), 1u);
+  EXPECT_EQ(courier_.sent[0].channel, Channel::kSms);
 }
 
 TEST_F(DeliverNotificationsTest, ARoundClaimsAtMostTheBatchSoonestFirst) {
