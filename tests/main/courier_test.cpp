@@ -102,7 +102,8 @@ TEST_F(CourierTest, ADecisionQuotesWhatStaffDecidedAndNamesTheExternalRecourse) 
   EXPECT_EQ(S(d, "message"), "صُرف المستخلص");
   EXPECT_EQ(S(d, "outcome"),
             domain::LabelOf(domain::CaseStatus::kResolved, domain::Language::kArabic));
-  const auto& external = app::TimeRulesSource::Defaults()->Current()->ladder().external;
+  const auto rules = app::TimeRulesSource::Defaults()->Current();  // kept alive while read
+  const auto& external = rules->ladder().external;
   EXPECT_EQ(S(d, "recourse_name"), external.name_ar);
   EXPECT_FALSE(d.contains("access_code"));
 }
