@@ -99,8 +99,9 @@ Status RaiseEscalation(WriteTransaction& tx, domain::Case& c, std::vector<CaseEv
   return Status::Ok();
 }
 
-EscalateOverdue::EscalateOverdue(Store& store, std::shared_ptr<const TimeRulesSource> time)
-    : store_(store), time_(std::move(time)) {}
+EscalateOverdue::EscalateOverdue(Store& store, std::shared_ptr<const TimeRulesSource> time,
+                                 bool webhooks)
+    : store_(store), time_(std::move(time)), webhooks_(webhooks) {}
 
 namespace {
 
@@ -112,7 +113,7 @@ struct CaseSweep {
 
 Status SweepCase(WriteTransaction& tx, const domain::Reference& reference,
                  const domain::TimeRules& rules, const std::vector<domain::StaffUser>& staff,
-                 domain::Instant now, CaseSweep& out) {
+                 domain::Instant now, CaseSweep& out, bool webhooks) {
   out.actions.clear();
   auto stored = tx.FindCase(reference);
   if (!stored) return std::move(stored).error();
@@ -179,7 +180,9 @@ Status SweepCase(WriteTransaction& tx, const domain::Reference& reference,
   const domain::CaseStatus before = c.status;
   domain::AdvanceClock(c, domain::ClockChange{}, rules, now);
   if (Status s = StoreCaseChange(tx, c, events, system, now); !s.ok()) return s;
-  if (Status s = QueueChangeNotices(tx, c, before, events, system, now); !s.ok()) return s;
+  if (Status s = QueueChangeNotices(tx, c, before, events, system, now, webhooks); !s.ok()) {
+    return s;
+  }
   out.result = CaseSweep::Result::kChanged;
   return Status::Ok();
 }
@@ -296,7 +299,7 @@ domain::Result<SweepReport> EscalateOverdue::Run(domain::Instant now, int max_ca
 
     std::vector<CaseSweep> results(due->size());
     WriteEach(store_, due->size(), [&](std::size_t k, WriteTransaction& tx) {
-      return SweepCase(tx, (*due)[k], *rules, *shared_staff, now, results[k]);
+      return SweepCase(tx, (*due)[k], *rules, *shared_staff, now, results[k], webhooks_);
     }).swap(statuses);
     for (std::size_t k = 0; k < results.size(); ++k) {
       if (!statuses[k].ok()) results[k].result = CaseSweep::Result::kFailed;

@@ -57,7 +57,8 @@ struct SweepReport {
 
 class EscalateOverdue {
  public:
-  EscalateOverdue(Store& store, std::shared_ptr<const TimeRulesSource> time);
+  // webhooks: queue webhook events with every change (false: none configured, none written).
+  EscalateOverdue(Store& store, std::shared_ptr<const TimeRulesSource> time, bool webhooks = true);
 
   // One sweep as of now: every step due at or before now on at most max_cases cases.
   domain::Result<SweepReport> Run(domain::Instant now, int max_cases = 100000) const;
@@ -69,6 +70,7 @@ class EscalateOverdue {
  private:
   Store& store_;
   std::shared_ptr<const TimeRulesSource> time_;
+  bool webhooks_ = true;
 };
 
 }  // namespace shakwa::app

@@ -182,12 +182,13 @@ Status CheckStaffReferences(Store& store, const std::optional<std::string>& depa
 
 HandleCase::HandleCase(Store& store, const Clock& clock, const AccessCodeHasher& hasher,
                        std::shared_ptr<const domain::CategoryCatalogue> categories,
-                       std::shared_ptr<const TimeRulesSource> time)
+                       std::shared_ptr<const TimeRulesSource> time, bool webhooks)
     : store_(store),
       clock_(clock),
       hasher_(hasher),
       categories_(std::move(categories)),
-      time_(time ? std::move(time) : TimeRulesSource::Defaults()) {}
+      time_(time ? std::move(time) : TimeRulesSource::Defaults()),
+      webhooks_(webhooks) {}
 
 void HandleCase::Act(std::string_view reference_text, std::optional<std::int64_t> version,
                      Caller caller, Change change, Done done) const {
@@ -209,7 +210,7 @@ void HandleCase::Act(std::string_view reference_text, std::optional<std::int64_t
   const AccessCodeHasher& hasher = hasher_;
   store_.Write(
       [reference = *reference, version, caller = std::move(caller), code,
-       change = std::move(change), result, now, &hasher,
+       change = std::move(change), result, now, &hasher, webhooks = webhooks_,
        rules = time_->Current()](WriteTransaction& tx) -> Status {
         const Error not_found = Error::Of(ErrorCode::kNotFound, MessageId::kCaseNotFound);
         auto stored = tx.FindCase(reference);
@@ -241,7 +242,8 @@ void HandleCase::Act(std::string_view reference_text, std::optional<std::int64_t
         domain::AdvanceClock(c, ClockChangeOf(before, c, ctx.events, caller.staff.has_value()),
                              *rules, now);
         if (Status s = StoreCaseChange(tx, c, ctx.events, ctx.actor, now); !s.ok()) return s;
-        if (Status s = QueueChangeNotices(tx, c, before, ctx.events, ctx.actor, now); !s.ok()) {
+        if (Status s = QueueChangeNotices(tx, c, before, ctx.events, ctx.actor, now, webhooks);
+            !s.ok()) {
           return s;
         }
         *result = std::move(c);

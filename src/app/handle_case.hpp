@@ -86,9 +86,10 @@ class HandleCase {
   using Done = std::function<void(domain::Result<domain::Case>)>;
 
   // time: the calendar, SLA policy and ladder in force (DOMAIN.md's defaults when null).
+  // webhooks: queue webhook events with every change (false: none configured, none written).
   HandleCase(Store& store, const Clock& clock, const AccessCodeHasher& hasher,
              std::shared_ptr<const domain::CategoryCatalogue> categories,
-             std::shared_ptr<const TimeRulesSource> time = nullptr);
+             std::shared_ptr<const TimeRulesSource> time = nullptr, bool webhooks = true);
 
   // staff
   void Assess(std::string_view reference, std::int64_t version, const domain::StaffUser& user,
@@ -168,6 +169,7 @@ class HandleCase {
   const AccessCodeHasher& hasher_;
   std::shared_ptr<const domain::CategoryCatalogue> categories_;
   std::shared_ptr<const TimeRulesSource> time_;
+  bool webhooks_ = true;
 };
 
 // Limits on what staff and beneficiaries write into a case.

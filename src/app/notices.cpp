@@ -127,7 +127,7 @@ Status QueueNotice(WriteTransaction& tx, const domain::Case& c, domain::Instant 
 }
 
 Status QueueAcknowledgement(WriteTransaction& tx, const domain::Case& c,
-                            const std::string& access_code, domain::Instant now) {
+                            const std::string& access_code, domain::Instant now, bool webhooks) {
   Notification n;
   n.case_id = c.id;
   n.created_at = now;
@@ -141,12 +141,13 @@ Status QueueAcknowledgement(WriteTransaction& tx, const domain::Case& c,
   n.dedupe_key = "acknowledgement:" + c.reference.ToString();
   auto queued = tx.EnqueueNotification(n);
   if (!queued) return std::move(queued).error();
+  if (!webhooks) return Status::Ok();
   return QueueWebhook(tx, c, "case.received", std::nullopt, now);
 }
 
 Status QueueChangeNotices(WriteTransaction& tx, const domain::Case& c, CaseStatus before,
                           const std::vector<CaseEvent>& events, const domain::Actor& actor,
-                          domain::Instant now) {
+                          domain::Instant now, bool webhooks) {
   if (auto notice = ChooseBeneficiaryNotice(c, before, events, actor)) {
     domain::JsonWriter data;
     data.Add("status", domain::NameOf(c.status));
@@ -177,6 +178,7 @@ Status QueueChangeNotices(WriteTransaction& tx, const domain::Case& c, CaseStatu
       return s;
     }
   }
+  if (!webhooks) return Status::Ok();
   return QueueWebhook(tx, c, WebhookEvent(c, before, events),
                       c.status != before ? std::optional(before) : std::nullopt, now);
 }

@@ -26,16 +26,19 @@ domain::Status QueueNotice(WriteTransaction& tx, const domain::Case& c, domain::
                            std::string dedupe_key);
 
 // The acknowledgement of a case just received (ISO 10002 7.3: at once), carrying its access
-// code (sealed at rest), and the webhook event "case.received".
+// code (sealed at rest), and, when webhooks are configured, the webhook event "case.received".
+// (Without webhooks the event row is not written at all: it would cost every intake a row.)
 domain::Status QueueAcknowledgement(WriteTransaction& tx, const domain::Case& c,
-                                    const std::string& access_code, domain::Instant now);
+                                    const std::string& access_code, domain::Instant now,
+                                    bool webhooks = true);
 
 // The notices of a change to c (already stored at its new version) that moved it from before
 // and recorded events, made by actor.
 domain::Status QueueChangeNotices(WriteTransaction& tx, const domain::Case& c,
                                   domain::CaseStatus before,
                                   const std::vector<domain::CaseEvent>& events,
-                                  const domain::Actor& actor, domain::Instant now);
+                                  const domain::Actor& actor, domain::Instant now,
+                                  bool webhooks = true);
 
 // The "still at work" message when the update interval ran out with nothing said.
 domain::Status QueueProgressUpdate(WriteTransaction& tx, const domain::Case& c,

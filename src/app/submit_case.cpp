@@ -80,8 +80,8 @@ void SubmitCase::Record(domain::Result<domain::Case> validated, const domain::Ac
   const AccessCodeHash hash = hasher_.Hash(code);
 
   store_.Write(
-      [receipt, hash,
-       recorder_role = std::move(recorder_role)](WriteTransaction& tx) -> domain::Status {
+      [receipt, hash, recorder_role = std::move(recorder_role),
+       webhooks = settings_.webhooks](WriteTransaction& tx) -> domain::Status {
         domain::Case& stored = receipt->recorded;
         auto sequence = tx.NextReferenceSequence(stored.reference.year);
         if (!sequence) return std::move(sequence).error();
@@ -116,7 +116,7 @@ void SubmitCase::Record(domain::Result<domain::Case> validated, const domain::Ac
         }
         // Acknowledged at once (ISO 10002 7.3), in the same transaction: a case is never stored
         // without its acknowledgement queued.
-        return QueueAcknowledgement(tx, stored, receipt->access_code, stored.recorded_at);
+        return QueueAcknowledgement(tx, stored, receipt->access_code, stored.recorded_at, webhooks);
       },
       [receipt, done = std::move(done)](domain::Status status) {
         if (!status.ok()) {

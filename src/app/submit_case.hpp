@@ -35,6 +35,7 @@ class SubmitCase {
     int sequence_width = 6;
     // The SLA clocks start at receipt, by these rules (DOMAIN.md's defaults unless set).
     std::shared_ptr<const TimeRulesSource> time = TimeRulesSource::Defaults();
+    bool webhooks = true;  // queue webhook events (false: none configured, so none written)
   };
   using Done = std::function<void(domain::Result<Receipt>)>;
 

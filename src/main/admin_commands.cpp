@@ -295,7 +295,7 @@ int SweepCommand(const SettingsSources& sources, const std::string& now_text) {
   std::unique_ptr<Opened> opened;
   auto rules = RulesInForce(sources, &opened);
   if (!rules) return 1;
-  app::EscalateOverdue sweep(*opened->store, rules);
+  app::EscalateOverdue sweep(*opened->store, rules, !LoadSettings(sources).webhooks.url.empty());
   auto report = sweep.Run(*now);
   opened->store->Close();
   if (!report) {

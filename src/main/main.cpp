@@ -213,14 +213,15 @@ int Serve(const SettingsSources& sources, bool demo) {
   for (const auto& term : domain::TermsOf<domain::Channel>()) {
     staff_rules.channels.push_back(term.value);
   }
-  app::SubmitCase submit_case(
-      app::SubmitCase::Settings{domain::IntakeRules{}, staff_rules,
-                                settings.reference.sequence_digits, time.rules},
-      **store, clock, random, hasher, catalogue);
+  app::SubmitCase submit_case(app::SubmitCase::Settings{domain::IntakeRules{}, staff_rules,
+                                                        settings.reference.sequence_digits,
+                                                        time.rules, !settings.webhooks.url.empty()},
+                              **store, clock, random, hasher, catalogue);
   app::ViewCaseAsBeneficiary view_case(**store, hasher);
   app::StaffAccounts accounts(AccountSettings(settings), **store, clock, random, passwords, tokens);
-  app::HandleCase handle_case(**store, clock, hasher, catalogue, time.rules);
-  app::EscalateOverdue escalate_overdue(**store, time.rules);
+  app::HandleCase handle_case(**store, clock, hasher, catalogue, time.rules,
+                              !settings.webhooks.url.empty());
+  app::EscalateOverdue escalate_overdue(**store, time.rules, !settings.webhooks.url.empty());
   app::StaffCases staff_cases(**store, clock, hasher);
 
   if (demo) {
@@ -368,7 +369,7 @@ int Serve(const SettingsSources& sources, bool demo) {
                                      {"retrying", report->retrying},
                                      {"parked", report->parked},
                                      {"fanned_out", report->fanned_out},
-                    {"waiting", report->waiting}});
+                                     {"waiting", report->waiting}});
                          });
   } else {
     LogEvent(*logger, spdlog::level::warn,

@@ -917,5 +917,29 @@ TEST(RetryDelay, ACapBelowTheBaseWins) {
   EXPECT_EQ(RetryDelay(s, 5), seconds{300});
 }
 
+// With no webhook configured, no webhook rows are written at all (they would cost every intake
+// and every change a row): only the people's notices are queued.
+TEST_F(DeliverNotificationsTest, WithoutWebhooksNoWebhookRowIsWritten) {
+  SubmitCase quiet_submit{SubmitCase::Settings{{}, {}, 6, time_, false},
+                          store_,
+                          clock_,
+                          random_,
+                          hasher_,
+                          testing::DefaultCatalogue()};
+  HandleCase quiet_handle{store_, clock_, hasher_, testing::DefaultCatalogue(), time_, false};
+  std::string reference;
+  quiet_submit.Submit(testing::ValidIntakeForm(), domain::Actor{}, [&](domain::Result<Receipt> r) {
+    ASSERT_TRUE(r.has_value());
+    reference = r->recorded.reference.ToString();
+  });
+  auto assessed =
+      Run([&](auto done) { quiet_handle.Assess(reference, 1, agent_, Routine(), done); });
+  ASSERT_TRUE(assessed.has_value());
+  EXPECT_TRUE(Notices(reference, Recipient::kWebhook).empty());
+  std::vector<std::string> templates;
+  for (const Notification& n : Notices(reference)) templates.push_back(n.template_name);
+  EXPECT_EQ(templates, (std::vector<std::string>{"acknowledgement", "progress"}));
+}
+
 }  // namespace
 }  // namespace shakwa::app
