@@ -246,22 +246,20 @@ TEST_F(EscalationTest, APauseMovesEveryDeadlineAndTheLadderLandsOnTheRightMinute
   // Every step queued its notices exactly once.
   std::vector<std::string> templates;
   for (const Notification& n : Outbox()) templates.push_back(n.template_name);
-  EXPECT_EQ(templates,
-            (std::vector<std::string>{"acknowledgement", "progress", "progress",
-                                      "information_requested", "sla_warning", "escalated",
-                                      "escalation_assigned", "escalated", "escalation_assigned",
-                                      "external_recourse", "escalation_assigned"}));
+  EXPECT_EQ(templates, (std::vector<std::string>{
+                           "acknowledgement", "progress", "progress", "information_requested",
+                           "sla_warning", "escalated", "escalation_assigned", "escalated",
+                           "escalation_assigned", "external_recourse", "escalation_assigned"}));
   // And integrators heard of each change once: receipt, three status changes, the answer, the
   // warning and the three escalations.
   std::vector<std::string> webhooks;
   for (const Notification& n : Outbox(true)) {
     if (n.recipient == Notification::Recipient::kWebhook) webhooks.push_back(n.template_name);
   }
-  EXPECT_EQ(webhooks, (std::vector<std::string>{"case.received", "case.status_changed",
-                                                "case.status_changed", "case.status_changed",
-                                                "case.status_changed", "case.sla_warning",
-                                                "case.escalated", "case.escalated",
-                                                "case.escalated"}));
+  EXPECT_EQ(webhooks, (std::vector<std::string>{
+                          "case.received", "case.status_changed", "case.status_changed",
+                          "case.status_changed", "case.status_changed", "case.sla_warning",
+                          "case.escalated", "case.escalated", "case.escalated"}));
   const auto escalated = Events(ref, "escalated");
   ASSERT_EQ(escalated.size(), 3u);
   EXPECT_EQ(escalated[2].visibility, domain::CaseEvent::Visibility::kPublic);
