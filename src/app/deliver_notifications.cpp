@@ -74,9 +74,7 @@ domain::CaseEvent AttemptEvent(const Notification& n, std::string_view type, dom
   domain::JsonWriter data;
   data.Add("notification_id", n.id)
       .Add("template", std::string_view(n.template_name))
-      .Add("recipient", n.recipient == Notification::Recipient::kStaff     ? "staff"
-                        : n.recipient == Notification::Recipient::kWebhook ? "webhook"
-                                                                           : "beneficiary")
+      .Add("recipient", NameOf(n.recipient))
       .Add("channel", std::string_view(n.channel))
       .Add("attempt", std::int64_t{n.attempts})
       .Add("outcome", std::string_view(n.last_outcome));
@@ -145,6 +143,7 @@ domain::Result<DeliveryReport> DeliverNotifications::RunOnce() const {
     auto due = tx.DueNotifications(claimed_at, settings_.batch);
     if (!due) return std::move(due).error();
     report.claimed = static_cast<int>(due->size());
+    const std::vector<std::string> endpoints = courier_.WebhookEndpoints();
     for (Notification& n : *due) {
       auto found = tx.FindCaseById(n.case_id);
       if (!found) return std::move(found).error();
@@ -155,7 +154,6 @@ domain::Result<DeliveryReport> DeliverNotifications::RunOnce() const {
       const domain::Case& c = (*found)->value;
       Route route;
       if (n.recipient == Notification::Recipient::kWebhook && !n.endpoint) {
-        const std::vector<std::string> endpoints = courier_.WebhookEndpoints();
         for (const std::string& endpoint : endpoints) {
           Notification copy = n;
           copy.endpoint = endpoint;
@@ -174,7 +172,6 @@ domain::Result<DeliveryReport> DeliverNotifications::RunOnce() const {
         continue;
       }
       if (n.recipient == Notification::Recipient::kWebhook) {
-        const std::vector<std::string> endpoints = courier_.WebhookEndpoints();
         if (std::find(endpoints.begin(), endpoints.end(), *n.endpoint) == endpoints.end()) {
           n.channel = "webhook";
           if (Status s = Park(tx, n, c, "endpoint no longer configured", claimed_at); !s.ok()) {

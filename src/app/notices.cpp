@@ -109,6 +109,18 @@ std::optional<BeneficiaryNotice> ChooseBeneficiaryNotice(const domain::Case& c, 
 
 }  // namespace
 
+std::string_view NameOf(Notification::Recipient recipient) {
+  switch (recipient) {
+    case Notification::Recipient::kStaff:
+      return "staff";
+    case Notification::Recipient::kWebhook:
+      return "webhook";
+    case Notification::Recipient::kBeneficiary:
+      break;
+  }
+  return "beneficiary";
+}
+
 Status QueueNotice(WriteTransaction& tx, const domain::Case& c, domain::Instant now,
                    std::string template_name, Notification::Recipient recipient,
                    std::optional<std::int64_t> staff_id, std::string data, std::string dedupe_key) {

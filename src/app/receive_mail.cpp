@@ -40,6 +40,14 @@ std::string Printable(std::string_view text) {
   return out;
 }
 
+// A header value as one printable line (a subject, a name).
+std::string OneLine(std::string_view text) {
+  std::string out = Printable(domain::Trim(text));
+  std::replace_if(
+      out.begin(), out.end(), [](char ch) { return ch == '\n' || ch == '\t'; }, ' ');
+  return out;
+}
+
 }  // namespace
 
 std::string_view NameOf(MailReceipt::Outcome outcome) {
@@ -109,10 +117,7 @@ void ReceiveMail::Open(InboundMessage message, std::vector<Attachment> files,
   form.kind = "complaint";
   form.channel = "email";
   form.category = settings_.category;
-  std::string subject = Printable(domain::Trim(message.subject));
-  for (char& ch : subject) {
-    if (ch == '\n' || ch == '\t') ch = ' ';
-  }
+  std::string subject = OneLine(message.subject);
   if (subject.empty()) subject = arabic ? "رسالة بريد إلكتروني" : "E-mail message";
   form.subject = Clip(subject, 200);
   std::string text = Printable(domain::Trim(message.text));
@@ -129,10 +134,7 @@ void ReceiveMail::Open(InboundMessage message, std::vector<Attachment> files,
   form.preferred_channel = "email";
   domain::IntakeForm::BeneficiaryForm beneficiary;
   beneficiary.kind = "individual";
-  std::string name = Printable(domain::Trim(message.from_name));
-  for (char& ch : name) {
-    if (ch == '\n' || ch == '\t') ch = ' ';
-  }
+  std::string name = OneLine(message.from_name);
   if (name.empty()) name = message.from_address.substr(0, message.from_address.find('@'));
   beneficiary.name = Clip(name, 200);
   beneficiary.email = message.from_address;

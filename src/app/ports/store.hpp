@@ -80,6 +80,9 @@ struct Notification {
   std::string last_outcome;                  // of the last attempt, for people
 };
 
+// The recipient kind's stored and logged name: "beneficiary", "staff", "webhook".
+std::string_view NameOf(Notification::Recipient recipient);
+
 // Staff queues: which cases, in what order, from where. Every set field narrows the result.
 struct CaseQuery {
   // kDueAsc: resolution deadline soonest first; cases without one last, oldest first.

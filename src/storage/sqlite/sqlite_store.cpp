@@ -243,18 +243,6 @@ std::string SecretAssociated(std::string_view dedupe_key) {
   return "outbox.secret_sealed/" + std::string(dedupe_key);
 }
 
-std::string_view NameOf(app::Notification::Recipient recipient) {
-  switch (recipient) {
-    case app::Notification::Recipient::kStaff:
-      return "staff";
-    case app::Notification::Recipient::kWebhook:
-      return "webhook";
-    case app::Notification::Recipient::kBeneficiary:
-      break;
-  }
-  return "beneficiary";
-}
-
 Result<app::Notification> ReadNotificationRow(const Statement& r, const app::FieldCipher& cipher) {
   app::Notification n;
   n.id = r.Int(0);
@@ -1238,7 +1226,7 @@ class SqliteStore::Writer final : public app::WriteTransaction {
     use->Bind(1, n.case_id)
         .Bind(2, Millis(n.created_at))
         .Bind(3, std::string_view(n.template_name))
-        .Bind(4, NameOf(n.recipient))
+        .Bind(4, app::NameOf(n.recipient))
         .Bind(5, n.recipient_user_id)
         .Bind(6, n.endpoint);
     BindNonEmpty(*use, 7, n.data);
