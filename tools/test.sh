@@ -7,14 +7,11 @@ cd "$(dirname "$0")/.."
 bash tools/install-deps.sh
 cmake --preset ci
 cmake --build --preset ci
-# The unsanitized server, for the one system test a sanitizer runtime disturbs (running out of
-# file descriptors); see tests/system/test_http_limits.py.
-cmake --preset release
-cmake --build --preset release --target shakwa
 # The concurrent parts (the group-committing store, the server, racing escalation sweeps) under
-# ThreadSanitizer.
+# ThreadSanitizer. Its server binary also serves the one system test UBSan's runtime disturbs
+# (running out of file descriptors; tests/system/test_http_limits.py).
 cmake --preset tsan
-cmake --build --preset tsan --target storage_tests http_tests app_tests
+cmake --build --preset tsan --target storage_tests http_tests app_tests shakwa
 ctest --preset tsan -j 2 -R 'StoreContract|SqliteStoreTest|ApiTest|EscalationTest|DeliverNotifications'
 # Everything, under AddressSanitizer and UndefinedBehaviorSanitizer; CTest's summary closes the run.
 ctest --preset ci -j 2

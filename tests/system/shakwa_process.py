@@ -28,9 +28,9 @@ import time
 import unittest
 
 BINARY = None
-# An unsanitized build of the same sources, for the few behaviours a sanitizer runtime itself
-# disturbs (running out of file descriptors); tools/test.sh builds it.
-RELEASE_BINARY = None
+# A build of the same sources without UndefinedBehaviorSanitizer (the ThreadSanitizer one), for
+# the behaviour UBSan's runtime itself disturbs (running out of file descriptors).
+NO_UBSAN_BINARY = None
 SCRATCH = None
 
 # The server is built with AddressSanitizer in CI, which makes start-up and every request slower.
@@ -89,17 +89,17 @@ def with_bad_check_digit(reference):
 
 
 def parse_args():
-    """Takes --binary, --release-binary and --scratch off sys.argv."""
-    global BINARY, SCRATCH, RELEASE_BINARY
+    """Takes --binary, --no-ubsan-binary and --scratch off sys.argv."""
+    global BINARY, SCRATCH, NO_UBSAN_BINARY
     rest = [sys.argv[0]]
     args = sys.argv[1:]
     i = 0
     while i < len(args):
-        if args[i] in ("--binary", "--release-binary", "--scratch") and i + 1 < len(args):
+        if args[i] in ("--binary", "--no-ubsan-binary", "--scratch") and i + 1 < len(args):
             if args[i] == "--binary":
                 BINARY = os.path.abspath(args[i + 1])
-            elif args[i] == "--release-binary":
-                RELEASE_BINARY = os.path.abspath(args[i + 1])
+            elif args[i] == "--no-ubsan-binary":
+                NO_UBSAN_BINARY = os.path.abspath(args[i + 1])
             else:
                 SCRATCH = os.path.abspath(args[i + 1])
             i += 2
