@@ -59,6 +59,13 @@ class SubmitCase {
   void SubmitFromMail(const domain::IntakeForm& form, Done done,
                       std::vector<Attachment> files = {}) const;
 
+  // The categories a form may offer (the same ones validation accepts).
+  const domain::CategoryCatalogue& categories() const { return *categories_; }
+  // The channels a beneficiary may name (public) and those an agent records (every channel).
+  const domain::IntakeRules& rules(bool staff) const {
+    return staff ? settings_.staff_rules : settings_.rules;
+  }
+
  private:
   void Record(domain::Result<domain::Case> validated, const domain::Actor& recorded_by,
               std::string recorder_role, std::optional<domain::Instant> received_at, Done done,

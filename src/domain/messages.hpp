@@ -86,6 +86,7 @@ enum class MessageId {
   kScannerUnavailable,
   kMalformedMultipart,
   kCrossSiteRequest,
+  kFormExpired,
   kStorageUnavailable,
   kShuttingDown,
   kInternalError,

@@ -23,6 +23,7 @@
 #include "attachments/policy.hpp"
 #include "crypto/sodium.hpp"
 #include "http/api/routes.hpp"
+#include "http/pages/pages.hpp"
 #include "http/server.hpp"
 #include "main/admin_commands.hpp"
 #include "main/courier.hpp"
@@ -272,6 +273,7 @@ int Serve(const SettingsSources& sources, bool demo) {
   deps.attachment_policy = &policy;
   deps.file_store = &file_store;
   deps.secure_cookies = settings.security.secure_cookies;
+  deps.random = &random;
   // Ten wrong access codes for one reference close it to guessing for fifteen minutes.
   app::AttemptLimiter access_code_attempts(10, std::chrono::minutes(15));
   deps.access_code_attempts = &access_code_attempts;
@@ -291,6 +293,7 @@ int Serve(const SettingsSources& sources, bool demo) {
     deps.mailgate_max_bytes = static_cast<std::size_t>(settings.mailgate.max_bytes);
   }
   http::api::AddRoutes(router, deps);
+  http::pages::AddPages(router, deps);
   JsonAccessLog access_log(logger, settings.log.requests);
   http::ServerSettings server_settings;
   server_settings.host = settings.server.host;

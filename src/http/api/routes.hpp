@@ -38,6 +38,8 @@ struct Dependencies {
   const attachments::AttachmentPolicy* attachment_policy = nullptr;
   const attachments::FileStore* file_store = nullptr;
   bool secure_cookies = false;  // mark the session cookie Secure (served over HTTPS)
+  // Tokens the web pages give browsers (CSRF); null: the pages are not served.
+  app::RandomSource* random = nullptr;
   // Wrong access codes per reference; null: not limited (tests of other things).
   app::AttemptLimiter* access_code_attempts = nullptr;
   // The calendar, SLA policy and ladder in force: the beneficiary's view and the published guide

@@ -1,0 +1,24 @@
+// Progressive enhancement only: every page works without this script.
+"use strict";
+document.addEventListener("DOMContentLoaded", () => {
+  // The receipt's print button exists only where printing can be offered.
+  for (const button of document.querySelectorAll("[data-print]")) {
+    button.hidden = false;
+    button.addEventListener("click", () => window.print());
+  }
+  // Irreversible actions ask first.
+  for (const button of document.querySelectorAll("[data-confirm]")) {
+    button.addEventListener("click", (event) => {
+      if (!window.confirm(button.dataset.confirm)) event.preventDefault();
+    });
+  }
+  // After a refused form, take keyboard and screen-reader users to the list of what to fix.
+  const summary = document.getElementById("error-summary");
+  if (summary) summary.focus();
+  // A form is sent once, even if its button is pressed twice.
+  for (const form of document.querySelectorAll("form[method=post]")) {
+    form.addEventListener("submit", () => {
+      for (const b of form.querySelectorAll("button[type=submit]")) b.disabled = true;
+    });
+  }
+});
