@@ -264,7 +264,14 @@ class Session : public std::enable_shared_from_this<Session> {
     response_.set("X-Request-Id", request_.request_id);
     response_.set("X-Content-Type-Options", "nosniff");
     response_.set(bhttp::field::cache_control, "no-store");
-    for (auto& [name, value] : r.headers) response_.set(name, value);
+    // A handler's header replaces the default above; Set-Cookie may come several times.
+    for (auto& [name, value] : r.headers) {
+      if (bhttp::string_to_field(name) == bhttp::field::set_cookie) {
+        response_.insert(name, value);
+      } else {
+        response_.set(name, value);
+      }
+    }
     if (request_.method != Method::kHead) response_.body() = std::move(r.body);
     response_.keep_alive(keep_alive_ && !server_.draining);
     response_.prepare_payload();

@@ -59,7 +59,9 @@ std::optional<std::int64_t> Number(const std::string& text) {
   return value;
 }
 
-domain::Result<app::CaseQuery> ParseQuery(std::string_view query_text, domain::Instant now) {
+}  // namespace
+
+domain::Result<app::CaseQuery> ParseCaseQuery(std::string_view query_text, domain::Instant now) {
   app::CaseQuery q;
   std::vector<FieldError> errors;
   auto parsed = boost::urls::parse_query(query_text);
@@ -159,9 +161,11 @@ domain::Result<app::CaseQuery> ParseQuery(std::string_view query_text, domain::I
   return q;
 }
 
+namespace {
+
 void List(const Dependencies& deps, const Request& request, const Caller& caller, Respond respond) {
   const domain::Instant now = deps.clock.Now();
-  auto query = ParseQuery(request.query, now);
+  auto query = ParseCaseQuery(request.query, now);
   if (!query) {
     respond(Problem(query.error(), request));
     return;

@@ -17,6 +17,10 @@ void AddGuideRoutes(Router& router, const Dependencies& deps);  // the guide, th
 void AddMailgateRoutes(Router& router, const Dependencies& deps);  // e-mail intake
 void AddTemplateRoutes(Router& router, const Dependencies& deps);  // message wording (admin)
 
+// GET /api/v1/cases's query (filters, sort, cursor, limit) as a CaseQuery; unknown parameters
+// and values are field errors. The console's queues read the same.
+domain::Result<app::CaseQuery> ParseCaseQuery(std::string_view query_text, domain::Instant now);
+
 // What the store records of files the attachment policy accepted.
 std::vector<app::Attachment> AttachmentRecords(
     const std::vector<attachments::AcceptedFile>& accepted,

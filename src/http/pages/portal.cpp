@@ -16,6 +16,7 @@
 #include "http/api/intake_json.hpp"
 #include "http/api/json_reader.hpp"
 #include "http/api/route_groups.hpp"
+#include "http/pages/intake_form.hpp"
 #include "http/pages/page_groups.hpp"
 #include "http/pages/support.hpp"
 #include "http/problem.hpp"
@@ -34,77 +35,6 @@ std::string Trimmed(std::string_view text) {
 
 inline constexpr std::string_view kCaseCookie = "shakwa_case";
 constexpr std::int64_t kCaseCookieSeconds = 3600;
-
-// The intake form's text fields, as the API's JSON names them.
-constexpr std::string_view kIntakeFields[] = {
-    "kind",
-    "category",
-    "subject",
-    "description",
-    "remedy_sought",
-    "preferred_channel",
-    "beneficiary.kind",
-    "beneficiary.name",
-    "beneficiary.email",
-    "beneficiary.mobile",
-    "beneficiary.national_id",
-    "beneficiary.organization",
-};
-
-// The form as the API's JSON body, so that the one intake decoder and validation apply. Fields
-// left empty are absent: "required" reads better than "must not be empty".
-json::object IntakeJson(const Form& form, Language language, std::string_view channel) {
-  json::object body;
-  json::object beneficiary;
-  for (std::string_view field : kIntakeFields) {
-    const std::string value = form.Get(field);
-    if (value.empty()) continue;
-    if (field.starts_with("beneficiary.")) {
-      beneficiary[field.substr(12)] = value;
-    } else {
-      body[field] = value;
-    }
-  }
-  if (!beneficiary.empty()) body["beneficiary"] = std::move(beneficiary);
-  body["channel"] = channel;
-  body["language"] = language == Language::kArabic ? "ar" : "en";
-  body["consent_notice_shown"] = form.Get("consent_notice_shown") == "true";
-  return body;
-}
-
-template <typename E>
-std::vector<std::pair<std::string, std::string>> TermChoices(Language language) {
-  std::vector<std::pair<std::string, std::string>> out;
-  for (const auto& t : domain::TermsOf<E>()) {
-    out.emplace_back(std::string(t.name),
-                     std::string(language == Language::kArabic ? t.arabic : t.english));
-  }
-  return out;
-}
-
-// The submit form, empty or as the person left it.
-mustache::data IntakeFormData(const api::Dependencies& deps, const Form& form, Language language) {
-  mustache::data data{mustache::data::type::object};
-  mustache::data values{mustache::data::type::object};
-  for (std::string_view field : kIntakeFields) {
-    values.set(FieldId(field), form.Get(field));
-  }
-  data.set("v", values);
-  data.set("kinds", Options(TermChoices<domain::CaseKind>(language), form.Get("kind")));
-  data.set("beneficiary_kinds",
-           Options(TermChoices<domain::BeneficiaryKind>(language), form.Get("beneficiary.kind")));
-  data.set("contact_channels",
-           Options(TermChoices<domain::ContactChannel>(language), form.Get("preferred_channel")));
-  std::vector<std::pair<std::string, std::string>> categories;
-  for (const auto& c : deps.submit_case.categories().all()) {
-    if (c.active) {
-      categories.emplace_back(c.code, language == Language::kArabic ? c.name_ar : c.name_en);
-    }
-  }
-  data.set("categories", Options(categories, form.Get("category")));
-  data.set("consent_checked", form.Get("consent_notice_shown") == "true");
-  return data;
-}
 
 // "REF~CODE"; both are ASCII letters, digits and dashes, so nothing needs escaping.
 std::string CaseCookie(const std::string& reference, const std::string& code, bool secure) {
@@ -147,6 +77,8 @@ mustache::data CaseData(const api::Dependencies& deps, const app::BeneficiaryVie
   const std::string status(domain::NameOf(c.status));
   mustache::data data{mustache::data::type::object};
   data.set("reference", c.reference.ToString());
+  // The forms carry the version the person saw: acting on a stale page is refused, not applied.
+  data.set("version", std::to_string(c.version));
   data.set("subject", c.subject);
   data.set("kind", std::string(domain::LabelOf(c.kind, language)));
   data.set("status", status);
@@ -260,12 +192,8 @@ void SubmitPage(const api::Dependencies& deps, const Request& request, Respond r
 
 void SubmitPost(const api::Dependencies& deps, const Request& request, Respond respond) {
   auto ctx = std::make_shared<PageContext>(ContextFor(request, deps));
-  auto form = ReadForm(request);
-  if (!form) {
-    respond(ErrorPage(*ctx, HttpStatusFor(form.error().code),
-                      domain::Message(form.error().message, ctx->language)));
-    return;
-  }
+  auto form = ReadFormOr(*ctx, request, respond);
+  if (!form) return;
   auto shared_form = std::make_shared<Form>(std::move(*form));
   auto refuse = [&deps, ctx, shared_form, respond](const Error& error) {
     mustache::data data = IntakeFormData(deps, *shared_form, ctx->language);
@@ -353,12 +281,8 @@ void TrackPage(const api::Dependencies& deps, const Request& request, Respond re
 
 void TrackPost(const api::Dependencies& deps, const Request& request, Respond respond) {
   auto ctx = std::make_shared<PageContext>(ContextFor(request, deps));
-  auto form = ReadForm(request);
-  if (!form) {
-    respond(ErrorPage(*ctx, HttpStatusFor(form.error().code),
-                      domain::Message(form.error().message, ctx->language)));
-    return;
-  }
+  auto form = ReadFormOr(*ctx, request, respond);
+  if (!form) return;
   const std::string reference = Trimmed(form->Get("reference"));
   const std::string code = Trimmed(form->Get("access_code"));
   auto refuse = [ctx, reference, respond](const Error& error, unsigned status) {
@@ -489,24 +413,14 @@ void Leave(const api::Dependencies& deps, const Request& request, Respond respon
 }  // namespace
 
 void AddPortalPages(Router& router, const api::Dependencies& deps) {
-  router.Add(Method::kGet, "/", [deps](const Request& request, Respond respond) {
-    Home(deps, request, std::move(respond));
-  });
-  router.Add(Method::kGet, "/submit", [deps](const Request& request, Respond respond) {
-    SubmitPage(deps, request, std::move(respond));
-  });
-  router.Add(Method::kPost, "/submit", [deps](const Request& request, Respond respond) {
-    SubmitPost(deps, request, std::move(respond));
-  });
+  AddPage(router, Method::kGet, "/", deps, Home);
+  AddPage(router, Method::kGet, "/submit", deps, SubmitPage);
+  AddPage(router, Method::kPost, "/submit", deps, SubmitPost);
   router.Add(Method::kGet, "/submitted", [deps](const Request& request, Respond respond) {
     WithCase(deps, request, "submitted", "submitted_title", std::move(respond));
   });
-  router.Add(Method::kGet, "/track", [deps](const Request& request, Respond respond) {
-    TrackPage(deps, request, std::move(respond));
-  });
-  router.Add(Method::kPost, "/track", [deps](const Request& request, Respond respond) {
-    TrackPost(deps, request, std::move(respond));
-  });
+  AddPage(router, Method::kGet, "/track", deps, TrackPage);
+  AddPage(router, Method::kPost, "/track", deps, TrackPost);
   router.Add(Method::kGet, "/track/case", [deps](const Request& request, Respond respond) {
     std::string done;
     if (auto parsed = boost::urls::parse_query(request.query)) {
@@ -522,13 +436,8 @@ void AddPortalPages(Router& router, const api::Dependencies& deps) {
                }
              });
   });
-  router.Add(Method::kPost, "/track/case/{action}",
-             [deps](const Request& request, Respond respond) {
-               CaseAction(deps, request, std::move(respond));
-             });
-  router.Add(Method::kPost, "/track/leave", [deps](const Request& request, Respond respond) {
-    Leave(deps, request, std::move(respond));
-  });
+  AddPage(router, Method::kPost, "/track/case/{action}", deps, CaseAction);
+  AddPage(router, Method::kPost, "/track/leave", deps, Leave);
 }
 
 }  // namespace shakwa::http::pages

@@ -6,6 +6,7 @@
 #include <span>
 
 #include "domain/text.hpp"
+#include "http/problem.hpp"
 
 namespace shakwa::http::pages {
 
@@ -69,7 +70,7 @@ const std::map<std::string, std::string, std::less<>>& Words(Language language) 
   static const auto load = [](std::string_view suffix) {
     std::map<std::string, std::string, std::less<>> words;
     for (const auto& [file, bytes] : kWebFiles) {
-      if (!file.starts_with("i18n/") || !file.ends_with(suffix)) continue;
+      if (!file.starts_with("i18n/")) continue;
       const std::string_view base = file.substr(5);
       if (base != suffix.substr(1) && !base.ends_with(suffix)) continue;
       const json::value parsed = json::parse(bytes);
@@ -184,6 +185,17 @@ domain::Result<Form> ReadForm(const Request& request) {
     }
   }
   return form;
+}
+
+std::optional<Form> ReadFormOr(const PageContext& ctx, const Request& request,
+                               const Respond& respond) {
+  auto form = ReadForm(request);
+  if (!form) {
+    respond(ErrorPage(ctx, HttpStatusFor(form.error().code),
+                      domain::Message(form.error().message, ctx.language)));
+    return std::nullopt;
+  }
+  return std::move(*form);
 }
 
 std::string CookieValue(const Request& request, std::string_view name) {
@@ -336,6 +348,8 @@ Response Render(const PageContext& ctx, std::string_view name, std::string_view 
     mustache::data staff{mustache::data::type::object};
     staff.set("name", ctx.staff->name);
     staff.set("role", std::string(domain::LabelOf(ctx.staff->role, ctx.language)));
+    // Only agents record on a beneficiary's behalf (the API's access table says so too).
+    staff.set("can_intake", ctx.staff->role == domain::Role::kAgent);
     data.set("staff", staff);
   }
   if (data.get("error_summary") != nullptr) {
@@ -365,6 +379,37 @@ Response ErrorPage(const PageContext& ctx, unsigned status, std::string message)
   mustache::data data{mustache::data::type::object};
   data.set("message", std::move(message));
   return Render(ctx, "error", "error_title", std::move(data), status);
+}
+
+void AddPage(Router& router, Method method, std::string_view pattern, const api::Dependencies& deps,
+             PageHandler handler) {
+  router.Add(method, pattern, [deps, handler](const Request& request, Respond respond) {
+    handler(deps, request, std::move(respond));
+  });
+}
+
+std::span<const std::pair<std::string_view, std::string_view>> EmbeddedFiles() {
+  return kWebFiles;
+}
+
+std::vector<std::string> MissingWords() {
+  std::vector<std::string> missing;
+  for (const auto& [file, body] : kWebFiles) {
+    if (!file.starts_with("templates/")) continue;
+    for (std::size_t at = body.find("{{t."); at != std::string_view::npos;
+         at = body.find("{{t.", at + 4)) {
+      const auto end = body.find("}}", at);
+      if (end == std::string_view::npos) break;
+      const std::string key(body.substr(at + 4, end - at - 4));
+      for (Language language : {Language::kArabic, Language::kEnglish}) {
+        if (!Words(language).contains(key)) {
+          missing.push_back(std::string(language == Language::kArabic ? "ar: " : "en: ") + key +
+                            " (in " + std::string(file) + ")");
+        }
+      }
+    }
+  }
+  return missing;
 }
 
 std::string_view EmbeddedFile(std::string_view name) {

@@ -7,6 +7,7 @@
 
 #include <kainjow/mustache.hpp>
 #include <optional>
+#include <span>
 #include <string>
 #include <string_view>
 #include <utility>
@@ -18,6 +19,7 @@
 #include "domain/staff.hpp"
 #include "http/api/routes.hpp"
 #include "http/exchange.hpp"
+#include "http/router.hpp"
 
 namespace shakwa::http::pages {
 
@@ -41,6 +43,11 @@ struct Form {
 // application/x-www-form-urlencoded or multipart/form-data; kMalformedRequest or
 // kUnsupportedMediaType otherwise, and for text that is not UTF-8.
 domain::Result<Form> ReadForm(const Request& request);
+
+struct PageContext;
+// ReadForm, or answers with a page naming what is wrong with the request and returns nullopt.
+std::optional<Form> ReadFormOr(const PageContext& ctx, const Request& request,
+                               const Respond& respond);
 
 // The value of one cookie, or "".
 std::string CookieValue(const Request& request, std::string_view name);
@@ -92,7 +99,18 @@ mustache::data Options(const std::vector<std::pair<std::string, std::string>>& v
 // Adds the headers every page carries: CSP, framing, referrer, no caching, the cookies.
 void Finish(const PageContext& ctx, Response& response);
 
-// For the static files route.
+// Registers a page handler; it gets a copy of the dependencies (pointers and shared_ptrs) that
+// lives as long as the route.
+using PageHandler = void (*)(const api::Dependencies&, const Request&, Respond);
+void AddPage(Router& router, Method method, std::string_view pattern, const api::Dependencies& deps,
+             PageHandler handler);
+
+// For the static files route, and the tests: one embedded file ("templates/case.mustache",
+// "i18n/ar.json", "static/shakwa.css"), empty if there is none; and all of them.
 std::string_view EmbeddedFile(std::string_view name);
+std::span<const std::pair<std::string_view, std::string_view>> EmbeddedFiles();
+
+// The words templates use ({{t.key}}) that a language lacks, as "ar: key (in case.mustache)".
+std::vector<std::string> MissingWords();
 
 }  // namespace shakwa::http::pages
