@@ -238,6 +238,46 @@ test('the same in English', async () => {
   await wholeCase(ENGLISH, 'en');
 }, { timeout: 240_000 });
 
+test('a beneficiary who does not accept the decision says why, and the case reopens', async () => {
+  const submitted = await api(server, 'POST', '/api/v1/cases', { body: {
+    kind: 'complaint', channel: 'portal', category: 'payments', subject: 'غرامة تأخير غير مستحقة',
+    description: 'فُرضت غرامة تأخير رغم أن التأخير من الجهة', remedy_sought: 'إلغاء الغرامة',
+    language: 'ar', consent_notice_shown: true,
+    beneficiary: { kind: 'individual', name: 'خالد', mobile: '0551234567' },
+  } });
+  assert.equal(submitted.status, 201, submitted.text);
+  const { reference, access_code: code } = submitted.json();
+  await act(agent, reference, 'assess', {
+    severity: 'medium', complexity: 'simple', impact: 'individual', priority: 'normal',
+    category: 'payments', department: DEPT, immediate_action_needed: false,
+  });
+  await act(handler, reference, 'notes', { text: 'بدء الدراسة' });
+  await act(handler, reference, 'request-info', { text: 'يرجى إرفاق خطاب الجهة' });
+  const page = await newPage();
+  await track(page, ARABIC, { reference, code });
+  await page.getByLabel('إجابتكم').fill('أرسلنا الخطاب بالبريد');
+  await Promise.all([page.waitForURL(/done=answer/),
+                     page.getByRole('button', { name: 'إرسال الإجابة' }).click()]);
+  await act(supervisor, reference, 'findings', { root_cause: 'خطأ في الاحتساب', outcome: 'not_upheld' });
+  await act(supervisor, reference, 'resolve', { decision: 'الغرامة مستحقة وفق العقد', remedies: ['explanation'] });
+  await page.reload();
+  // Not accepting without a reason: the reason is asked for beside its box, nothing changes.
+  allowConsoleErrors(page, /status of 422/);
+  await page.getByRole('button', { name: 'لا أقبل القرار' }).click();
+  await page.waitForSelector('#error-summary');
+  assert.equal(await page.locator('#status').innerText(), 'صدر القرار');
+  await checkAxe(page, 'the decided case with an error');
+  await page.getByLabel('سبب عدم القبول').fill('التأخير سببه تأخر اعتماد الجهة للمخططات');
+  await Promise.all([page.waitForURL(/done=appeal/),
+                     page.getByRole('button', { name: 'لا أقبل القرار' }).click()]);
+  assert.equal(await page.locator('#status').innerText(), 'قيد المعالجة');
+  assert.match(await page.locator('#timeline').innerText(), /تأخر اعتماد الجهة/);
+  await shot(page, 'case-appealed-ar');
+  // The staff side sees it reopened.
+  const staff = (await api(server, 'GET', `/api/v1/cases/${reference}`, { token: await token(supervisor) })).json();
+  assert.equal(staff.status, 'in_progress');
+}, { timeout: 180_000 });
+
 test('a wrong access code opens nothing and says so', async () => {
   const page = await newPage();
   const submitted = await api(server, 'POST', '/api/v1/cases', { body: {
