@@ -14,7 +14,7 @@ constexpr Term<CaseStatus> kCaseStatuses[] = {
     {CaseStatus::kAssessed, "assessed", "تم التقييم", "assessed"},
     {CaseStatus::kInProgress, "in_progress", "قيد المعالجة", "in progress"},
     {CaseStatus::kAwaitingBeneficiary, "awaiting_beneficiary", "بانتظار رد المستفيد",
-     "awaiting your reply"},
+     "awaiting the beneficiary"},
     {CaseStatus::kResolved, "resolved", "صدر القرار", "decision issued"},
     {CaseStatus::kClosed, "closed", "مغلقة", "closed"},
     {CaseStatus::kRejected, "rejected", "مرفوضة", "rejected"},

@@ -15,6 +15,13 @@ document.addEventListener("DOMContentLoaded", () => {
   // After a refused form, take keyboard and screen-reader users to the list of what to fix.
   const summary = document.getElementById("error-summary");
   if (summary) summary.focus();
+  // "Done" notices come from ?done= after an action: drop it from the address, so that a reload
+  // does not announce the action again.
+  const url = new URL(window.location.href);
+  if (url.searchParams.has("done")) {
+    url.searchParams.delete("done");
+    window.history.replaceState(null, "", url.pathname + url.search + url.hash);
+  }
   // A form is sent once, even if its button is pressed twice.
   for (const form of document.querySelectorAll("form[method=post]")) {
     form.addEventListener("submit", () => {

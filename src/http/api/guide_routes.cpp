@@ -423,32 +423,13 @@ void GuideAsPage(const Dependencies& deps, const Request& request, const Respond
 // ---------------------------------------------------------------------------------------------
 // The calendar (admin)
 
-// A Hijri year as the admin names it, in the query or the path; field names it in a 422.
-std::optional<int> HijriYear(std::string_view text, std::string_view field,
-                             std::vector<FieldError>& errors) {
-  int year = 0;
-  const auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), year);
-  if (ec != std::errc() || end != text.data() + text.size() || year < kFirstAdminHijriYear ||
-      year > kLastAdminHijriYear) {
-    errors.push_back(
-        {std::string(field), MessageId::kMustBeNumberInRange,
-         std::to_string(kFirstAdminHijriYear) + " – " + std::to_string(kLastAdminHijriYear)});
-    return std::nullopt;
-  }
-  return year;
-}
-
 json::object HolidayJson(const domain::Holiday& h, const domain::CalendarSettings& settings,
                          Language language) {
-  std::string_view basis = "gregorian";
-  for (const auto& rule : settings.holidays) {
-    if (rule.key == h.key && rule.basis == domain::HolidayRule::Basis::kHijri) basis = "hijri";
-  }
   return json::object{
       {"key", h.key},
       {"name_ar", h.name_ar},
       {"name_en", h.name_en},
-      {"basis", basis},
+      {"basis", FollowsHijriCalendar(settings, h.key) ? "hijri" : "gregorian"},
       {"hijri_year", h.hijri_year},
       {"first", domain::FormatIsoDate(h.first)},
       {"last", domain::FormatIsoDate(h.last)},
@@ -469,7 +450,7 @@ void ListHolidays(const Dependencies& deps, const Request& request, const Respon
     for (const auto& param : boost::urls::params_view(*parsed)) {
       if (param.key == "hijri_year") {
         seen = true;
-        year = HijriYear(param.value, "hijri_year", errors);
+        year = ParseHijriYear(param.value, "hijri_year", errors);
       } else {
         errors.push_back({param.key, MessageId::kUnknownField, {}});
       }
@@ -489,24 +470,11 @@ void ListHolidays(const Dependencies& deps, const Request& request, const Respon
   respond(JsonResponse(200, json::object{{"hijri_year", *year}, {"items", std::move(items)}}));
 }
 
-// Adjust() checks the adjustment as part of the whole calendar ("calendar.adjustments[4].first");
-// the admin sent "first".
-Error AsRequestFields(Error error) {
-  constexpr std::string_view kPrefix = "calendar.adjustments[";
-  for (FieldError& field : error.fields) {
-    if (field.path.rfind(kPrefix, 0) != 0) continue;
-    if (const auto dot = field.path.find("].", kPrefix.size()); dot != std::string::npos) {
-      field.path = field.path.substr(dot + 2);
-    }
-  }
-  return error;
-}
-
-void AdjustHoliday(const Dependencies& deps, const Request& request, const Caller& caller,
-                   const Respond& respond) {
+void PutHoliday(const Dependencies& deps, const Request& request, const Caller& caller,
+                const Respond& respond) {
   std::vector<FieldError> errors;
   const std::optional<int> year =
-      HijriYear(request.path_params.at("hijri_year"), "hijri_year", errors);
+      ParseHijriYear(request.path_params.at("hijri_year"), "hijri_year", errors);
   auto body = ParseJsonObject(request);
   if (!body) {
     respond(Problem(body.error(), request));
@@ -521,25 +489,17 @@ void AdjustHoliday(const Dependencies& deps, const Request& request, const Calle
     const std::size_t reported = errors.size();
     const std::string text = reader.RequiredString(field);
     if (errors.size() != reported) continue;  // absent, or not a string
-    // Not a real date: left invalid, for the calendar to refuse with what a holiday's dates
-    // must be (kInvalidDateRange, naming the field).
-    if (auto parsed = domain::ParseIsoDate(text)) *date = *parsed;
+    *date = HolidayDate(text);
   }
   if (!errors.empty()) {
     respond(Problem(InvalidFields(std::move(errors)), request));
     return;
   }
-  if (deps.calendar == nullptr) {
-    respond(Problem(Error::Of(ErrorCode::kUnavailable, MessageId::kStorageUnavailable,
-                              "holiday adjustments are not configured"),
-                    request));
-    return;
-  }
   Blocking(
       request, respond, [&deps, &request, respond, adjustment, actor = caller.principal.AsActor()] {
-        auto placed = deps.calendar->Adjust(adjustment, actor);
+        auto placed = AdjustHoliday(deps, adjustment, actor);
         if (!placed) {
-          respond(Problem(AsRequestFields(std::move(placed).error()), request));
+          respond(Problem(placed.error(), request));
           return;
         }
         respond(JsonResponse(200, HolidayJson(*placed, deps.time->Current()->calendar().settings(),
@@ -548,6 +508,56 @@ void AdjustHoliday(const Dependencies& deps, const Request& request, const Calle
 }
 
 }  // namespace
+
+std::optional<int> ParseHijriYear(std::string_view text, std::string_view field,
+                                  std::vector<FieldError>& errors) {
+  int year = 0;
+  const auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), year);
+  if (ec != std::errc() || end != text.data() + text.size() || year < kFirstAdminHijriYear ||
+      year > kLastAdminHijriYear) {
+    errors.push_back(
+        {std::string(field), MessageId::kMustBeNumberInRange,
+         std::to_string(kFirstAdminHijriYear) + " – " + std::to_string(kLastAdminHijriYear)});
+    return std::nullopt;
+  }
+  return year;
+}
+
+bool FollowsHijriCalendar(const domain::CalendarSettings& settings, std::string_view key) {
+  for (const auto& rule : settings.holidays) {
+    if (rule.key == key && rule.basis == domain::HolidayRule::Basis::kHijri) return true;
+  }
+  return false;
+}
+
+domain::Date HolidayDate(std::string_view text) {
+  // Not a real date: left invalid, for the calendar to refuse with what a holiday's dates must be
+  // (kInvalidDateRange, naming the field).
+  if (auto parsed = domain::ParseIsoDate(text)) return *parsed;
+  return {};
+}
+
+domain::Result<domain::Holiday> AdjustHoliday(const Dependencies& deps,
+                                              const domain::HolidayAdjustment& adjustment,
+                                              const domain::Actor& by) {
+  if (deps.calendar == nullptr) {
+    return Error::Of(ErrorCode::kUnavailable, MessageId::kStorageUnavailable,
+                     "holiday adjustments are not configured");
+  }
+  auto placed = deps.calendar->Adjust(adjustment, by);
+  if (placed) return placed;
+  // Adjust() checks the adjustment as part of the whole calendar
+  // ("calendar.adjustments[4].first"); the admin sent "first".
+  Error error = std::move(placed).error();
+  constexpr std::string_view kPrefix = "calendar.adjustments[";
+  for (FieldError& field : error.fields) {
+    if (field.path.rfind(kPrefix, 0) != 0) continue;
+    if (const auto dot = field.path.find("].", kPrefix.size()); dot != std::string::npos) {
+      field.path = field.path.substr(dot + 2);
+    }
+  }
+  return error;
+}
 
 void AddGuideRoutes(Router& router, const Dependencies& deps) {
   Guard(router, Method::kGet, "/api/v1/guide", deps,
@@ -564,7 +574,7 @@ void AddGuideRoutes(Router& router, const Dependencies& deps) {
         });
   Guard(router, Method::kPut, "/api/v1/admin/calendar/holidays/{key}/{hijri_year}", deps,
         [deps](const Request& request, const Caller& caller, const Respond& respond) {
-          AdjustHoliday(deps, request, caller, respond);
+          PutHoliday(deps, request, caller, respond);
         });
 }
 

@@ -574,7 +574,7 @@ mustache::data Clock(const std::string& label, const std::optional<domain::Insta
   clock.set("label", label);
   clock.set("when", When(due, language));
   // Every key set, even when empty: a missing one would be looked up in the page around it.
-  clock.set("datetime", due ? domain::FormatIso8601(*due) : std::string());
+  clock.set("datetime", due ? mustache::data(domain::FormatIso8601(*due)) : mustache::data(false));
   clock.set("left", false);
   clock.set("overdue", false);
   clock.set("done", false);

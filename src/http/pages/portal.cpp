@@ -82,13 +82,23 @@ mustache::data CaseData(const api::Dependencies& deps, const app::BeneficiaryVie
   data.set("subject", c.subject);
   data.set("kind", std::string(domain::LabelOf(c.kind, language)));
   data.set("status", status);
-  data.set("status_label", std::string(domain::LabelOf(c.status, language)));
+  // The beneficiary is addressed in the second person ("awaiting your reply") where the staff's
+  // label names them in the third.
+  const std::string own_label = Word(language, "status_label_" + status);
+  data.set("status_label", own_label != "status_label_" + status
+                               ? own_label
+                               : std::string(domain::LabelOf(c.status, language)));
   data.set("status_help", Word(language, "status_help_" + status));
   data.set("received", When(c.received_at, language));
   const bool open = !domain::IsTerminal(c.status);
-  if (open && c.status != domain::CaseStatus::kResolved) {
-    data.set("first_response_due", When(c.clock.first_response_due_at, language));
-    data.set("resolution_due", When(c.clock.resolution_due_at, language));
+  // Only the deadlines that run: a paused or finished clock has none to show.
+  if (open && c.status != domain::CaseStatus::kResolved && !c.clock.paused_since) {
+    if (c.clock.first_response_due_at) {
+      data.set("first_response_due", When(c.clock.first_response_due_at, language));
+    }
+    if (c.clock.resolution_due_at) {
+      data.set("resolution_due", When(c.clock.resolution_due_at, language));
+    }
   }
   data.set("paused", c.clock.paused_since.has_value());
   if (c.handling.decision) data.set("decision", *c.handling.decision);
