@@ -25,7 +25,7 @@
 // through the DevTools protocol, which the page's policy does not govern.
 //
 // Everything a run leaves is under the scratch directory, kept for a post-mortem:
-//   screenshots/NN-name.png   every shot() in order, and NN-FAIL-test.png of the pages of a test
+//   screenshots/NN-name.jpg   every shot() in order, and NN-FAIL-test.jpg of the pages of a test
 //                             that failed
 //   servers/NAME-N/           each server's data directory and its stdout and stderr
 //   tmp/                      Chromium's profile (a fresh one per launch) and Playwright's files
@@ -37,6 +37,7 @@
 
 import assert from 'node:assert/strict';
 import { spawn, spawnSync } from 'node:child_process';
+import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
@@ -462,6 +463,7 @@ export async function signInByApi(page, server, staff) {
 
 const AXE_SOURCE =
     fs.readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
+const axeChecked = new Set(); // fingerprints of the markup of pages axe passed
 const AXE_TAGS = ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'];
 
 /**
@@ -470,6 +472,25 @@ const AXE_TAGS = ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'];
  * page in the message.
  */
 export async function checkAxe(page, label) {
+  // A page whose markup (every element, its attributes but form values and links, and whether it
+  // holds text) is the same as one already checked in this run gets the same verdict: the flows
+  // pass the same page many times with other words in it, and axe costs most of a second a page.
+  const markup = await page.evaluate(() => {
+    const lines = [];
+    const walk = (el) => {
+      let line = el.tagName;
+      for (const a of el.attributes) {
+        const keepValue = !['value', 'href', 'action', 'datetime'].includes(a.name);
+        line += ` ${a.name}${keepValue ? `=${a.value}` : ''}`;
+      }
+      lines.push(`${line} ${el.textContent.trim() ? 'T' : 'E'}`);
+      for (const child of el.children) walk(child);
+    };
+    walk(document.documentElement);
+    return lines.join('\n');
+  });
+  const fingerprint = createHash('sha256').update(markup).digest('hex');
+  if (axeChecked.has(fingerprint)) return;
   // Evaluated through the DevTools protocol, as a script of its own: the page's CSP (no inline
   // scripts) stays in force for everything the page itself does.
   if (!(await page.evaluate(() => typeof window.axe === 'object'))) await page.evaluate(AXE_SOURCE);
@@ -482,7 +503,10 @@ export async function checkAxe(page, label) {
       nodes: v.nodes.map((n) => ({ target: n.target.join(' '), summary: n.failureSummary })),
     }));
   }, AXE_TAGS);
-  if (violations.length === 0) return;
+  if (violations.length === 0) {
+    axeChecked.add(fingerprint);
+    return;
+  }
   const lines = [`axe: ${violations.length} violation(s) on ${label} (${page.url()}):`];
   for (const v of violations) {
     lines.push(`  ${v.id} [${v.impact}] ${v.help} (${v.helpUrl})`);
@@ -498,12 +522,13 @@ export async function checkAxe(page, label) {
 
 let shotCount = 0;
 
-/** A full-page screenshot to <scratch>/screenshots/NN-name.png, numbered in order; the path. */
+/** A full-page screenshot to <scratch>/screenshots/NN-name.jpg, numbered in order; the path. */
 export async function shot(page, name) {
   shotCount += 1;
   const safe = name.replace(/[^A-Za-z0-9._-]+/g, '-');
-  const file = path.join(SCREENSHOTS, `${String(shotCount).padStart(2, '0')}-${safe}.png`);
-  await page.screenshot({ path: file, fullPage: true });
+  // JPEG: a long page's PNG takes most of a second to encode, and a person reads either as well.
+  const file = path.join(SCREENSHOTS, `${String(shotCount).padStart(2, '0')}-${safe}.jpg`);
+  await page.screenshot({ path: file, fullPage: true, type: 'jpeg', quality: 80 });
   return file;
 }
 
