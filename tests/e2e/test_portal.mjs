@@ -302,6 +302,37 @@ test('a wrong access code opens nothing and says so', async () => {
   await checkAxe(page, 'the track form with an error');
 });
 
+test('by keyboard alone: the skip link first, then the track form filled and sent', async () => {
+  const submitted = await api(server, 'POST', '/api/v1/cases', { body: {
+    kind: 'remark', channel: 'portal', category: 'other', subject: 'ملاحظة على البوابة',
+    description: 'الخط صغير في صفحة العقود', language: 'ar', consent_notice_shown: true,
+    beneficiary: { kind: 'individual', name: 'نورة', email: 'noura@example.org' },
+  } });
+  assert.equal(submitted.status, 201, submitted.text);
+  const page = await newPage();
+  await open(page, server, '/track');
+  await page.keyboard.press('Tab');
+  const first = await page.evaluate(() => ({ text: document.activeElement.textContent.trim(),
+                                             href: document.activeElement.getAttribute('href') }));
+  assert.deepEqual(first, { text: 'انتقل إلى المحتوى', href: '#main' });
+  // The skip link is visible when focused (it hides off-screen otherwise).
+  assert.ok(await page.locator('.skip-link').isVisible());
+  await page.keyboard.press('Enter');
+  assert.equal(await page.evaluate(() => document.activeElement.id), 'main');
+  // From the main content, the first field is the reference, then the code, then the button.
+  for (let i = 0; i < 10; i += 1) {
+    if (await page.evaluate(() => document.activeElement.id) === 'reference') break;
+    await page.keyboard.press('Tab');
+  }
+  assert.equal(await page.evaluate(() => document.activeElement.id), 'reference');
+  await page.keyboard.type(submitted.json().reference);
+  await page.keyboard.press('Tab');
+  assert.equal(await page.evaluate(() => document.activeElement.id), 'access_code');
+  await page.keyboard.type(submitted.json().access_code);
+  await Promise.all([page.waitForURL(/\/track\/case/), page.keyboard.press('Enter')]);
+  assert.equal(await page.locator('#status').innerText(), 'مستلمة');
+});
+
 test('a form without its CSRF token changes nothing', async () => {
   const before = (await api(server, 'GET', '/api/v1/cases?limit=200', { token: await token(agent) })).json().items.length;
   const r = await fetch(`${server.url}/submit`, {
