@@ -302,6 +302,33 @@ test('a wrong access code opens nothing and says so', async () => {
   await checkAxe(page, 'the track form with an error');
 });
 
+test('codes tried through a forged cookie count against the same limit as the track form', async () => {
+  const submitted = await api(server, 'POST', '/api/v1/cases', { body: {
+    kind: 'suggestion', channel: 'portal', category: 'other', subject: 'اقتراح آخر',
+    description: 'تحسين صفحة البحث', language: 'ar', consent_notice_shown: true,
+    beneficiary: { kind: 'individual', name: 'ريم', email: 'reem@example.org' },
+  } });
+  assert.equal(submitted.status, 201, submitted.text);
+  const { reference, access_code: code } = submitted.json();
+  const page = await newPage();
+  const url = new URL(server.url);
+  // Ten guesses, each a cookie the page never gave: each is refused (back to the track form).
+  for (let i = 0; i < 10; i += 1) {
+    await page.context().addCookies([{ name: 'shakwa_case', value: `${reference}~WRNG-CODE-${String(i).padStart(4, '0')}`,
+                                       domain: url.hostname, path: '/' }]);
+    await open(page, server, '/track/case');
+    assert.match(page.url(), /\/track$/);
+  }
+  // Now even the right code, typed on the form, waits: the reference is closed to guessing.
+  allowConsoleErrors(page, /status of 429/);
+  await page.getByLabel(ARABIC.reference, { exact: true }).fill(reference);
+  await page.getByLabel(ARABIC.code, { exact: true }).fill(code);
+  await page.getByRole('button', { name: ARABIC.show }).click();
+  await page.waitForSelector('#error-summary');
+  assert.match(await page.locator('#error-summary').innerText(), /محاولات كثيرة خاطئة؛ حاول بعد \d+ دقيقة/);
+  assert.ok(!(await page.context().cookies()).some((c) => c.name === 'shakwa_case'));
+});
+
 test('by keyboard alone: the skip link first, then the track form filled and sent', async () => {
   const submitted = await api(server, 'POST', '/api/v1/cases', { body: {
     kind: 'remark', channel: 'portal', category: 'other', subject: 'ملاحظة على البوابة',

@@ -53,6 +53,26 @@ std::optional<Credentials> CredentialsOf(const Request& request) {
   return Credentials{value.substr(0, tilde), value.substr(tilde + 1)};
 }
 
+// A code from the cookie is a guess like one typed on the track form: a reference closed to
+// guessing is not read, and a wrong code counts against the same limit (else a forged cookie
+// would try codes freely).
+int MinutesClosed(const api::Dependencies& deps, const std::string& reference) {
+  return deps.access_code_attempts == nullptr
+             ? 0
+             : deps.access_code_attempts->BlockedFor(reference, deps.clock.Now());
+}
+
+bool ClosedToGuessing(const api::Dependencies& deps, const std::string& reference) {
+  return MinutesClosed(deps, reference) > 0;
+}
+
+void CountIfWrongCode(const api::Dependencies& deps, const std::string& reference,
+                      const Error& error) {
+  if (deps.access_code_attempts != nullptr && error.code == ErrorCode::kNotFound) {
+    deps.access_code_attempts->RecordFailure(reference, deps.clock.Now());
+  }
+}
+
 std::string When(const std::optional<domain::Instant>& at, Language language) {
   return at ? domain::FormatForPeople(*at, language) : std::string();
 }
@@ -266,8 +286,13 @@ void WithCase(const api::Dependencies& deps, const Request& request, std::string
   api::Blocking(request, respond,
                 [&deps, ctx, credentials = *credentials, page = std::string(page),
                  title = std::string(title_key), add = std::move(add), respond] {
-                  auto view = deps.view_case.View(credentials.reference, credentials.access_code);
+                  auto view =
+                      ClosedToGuessing(deps, credentials.reference)
+                          ? domain::Result<app::BeneficiaryView>(
+                                Error::Of(ErrorCode::kTooManyRequests, MessageId::kTooManyAttempts))
+                          : deps.view_case.View(credentials.reference, credentials.access_code);
                   if (!view) {
+                    CountIfWrongCode(deps, credentials.reference, view.error());
                     ctx->set_cookies.push_back(ClearCookie(kCaseCookie, "/", ctx->secure_cookies));
                     respond(Redirect(*ctx, "/track"));
                     return;
@@ -316,16 +341,15 @@ void TrackPost(const api::Dependencies& deps, const Request& request, Respond re
   }
   api::Blocking(request, respond, [&deps, ctx, reference, code, refuse, respond] {
     app::AttemptLimiter* attempts = deps.access_code_attempts;
-    const domain::Instant now = deps.clock.Now();
-    if (attempts != nullptr && attempts->BlockedFor(reference, now) > 0) {
-      refuse(Error::Of(ErrorCode::kTooManyRequests, MessageId::kTooManyAttempts), 429);
+    if (const int minutes = MinutesClosed(deps, reference); minutes > 0) {
+      Error closed = Error::Of(ErrorCode::kTooManyRequests, MessageId::kTooManyAttempts);
+      closed.message_param = std::to_string(minutes);
+      refuse(closed, 429);
       return;
     }
     auto view = deps.view_case.View(reference, code);
     if (!view) {
-      if (attempts != nullptr && view.error().code == ErrorCode::kNotFound) {
-        attempts->RecordFailure(reference, now);
-      }
+      CountIfWrongCode(deps, reference, view.error());
       Error error = view.error();
       if (error.code == ErrorCode::kNotFound) {
         error = api::InvalidFields({{"access_code", MessageId::kCaseNotFound, {}}});
@@ -365,8 +389,14 @@ void CaseAction(const api::Dependencies& deps, const Request& request, Respond r
     version = std::strtoll(v.c_str(), nullptr, 10);
   }
   // The case page again, with the error next to the form that caused it.
+  if (ClosedToGuessing(deps, credentials->reference)) {
+    ctx->set_cookies.push_back(ClearCookie(kCaseCookie, "/", ctx->secure_cookies));
+    respond(Redirect(*ctx, "/track"));
+    return;
+  }
   auto done = [&deps, request_copy = std::make_shared<Request>(request), ctx, action,
-               respond](domain::Result<domain::Case> result) {
+               reference = credentials->reference, respond](domain::Result<domain::Case> result) {
+    if (!result) CountIfWrongCode(deps, reference, result.error());
     if (result) {
       respond(Redirect(*ctx, "/track/case?done=" + action));
       return;
