@@ -3,6 +3,8 @@
 #include <cctype>
 #include <cstdlib>
 
+#include "domain/text.hpp"
+
 namespace shakwa::http {
 
 std::string_view NameOf(Method method) {
@@ -32,6 +34,23 @@ std::string_view Request::Header(std::string_view name) const {
     if (key == name) return value;
   }
   return {};
+}
+
+std::optional<std::string> Request::Cookie(std::string_view name) const {
+  for (const auto& [key, value] : headers) {
+    if (key != "cookie") continue;
+    std::string_view rest = value;
+    while (!rest.empty()) {
+      const auto semi = rest.find(';');
+      const std::string_view pair = domain::Trim(rest.substr(0, semi));
+      rest = semi == std::string_view::npos ? std::string_view{} : rest.substr(semi + 1);
+      const auto eq = pair.find('=');
+      if (eq != std::string_view::npos && pair.substr(0, eq) == name) {
+        return std::string(pair.substr(eq + 1));
+      }
+    }
+  }
+  return std::nullopt;
 }
 
 domain::Language NegotiateLanguage(std::string_view header) {

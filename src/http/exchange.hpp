@@ -9,6 +9,7 @@
 #include <chrono>
 #include <functional>
 #include <map>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <utility>
@@ -39,6 +40,8 @@ struct Request {
 
   // The value of a header (name lower-case), or empty.
   std::string_view Header(std::string_view name) const;
+  // The value of a cookie from the Cookie headers, or nullopt when the browser sent none by name.
+  std::optional<std::string> Cookie(std::string_view name) const;
 };
 
 struct Response {

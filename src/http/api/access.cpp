@@ -154,19 +154,9 @@ std::string TokenOf(const Request& request, bool& by_cookie) {
       (authorization.substr(0, 7) == "Bearer " || authorization.substr(0, 7) == "bearer ")) {
     return std::string(Trimmed(authorization.substr(7)));
   }
-  for (const auto& [name, value] : request.headers) {
-    if (name != "cookie") continue;
-    std::string_view rest = value;
-    while (!rest.empty()) {
-      const auto semi = rest.find(';');
-      const std::string_view pair = Trimmed(rest.substr(0, semi));
-      rest = semi == std::string_view::npos ? std::string_view{} : rest.substr(semi + 1);
-      const auto eq = pair.find('=');
-      if (eq != std::string_view::npos && pair.substr(0, eq) == kSessionCookie) {
-        by_cookie = true;
-        return std::string(pair.substr(eq + 1));
-      }
-    }
+  if (auto token = request.Cookie(kSessionCookie)) {
+    by_cookie = true;
+    return std::move(*token);
   }
   return {};
 }

@@ -208,20 +208,7 @@ std::optional<Form> ReadFormOr(const PageContext& ctx, const Request& request,
 }
 
 std::string CookieValue(const Request& request, std::string_view name) {
-  for (const auto& [header, value] : request.headers) {
-    if (header != "cookie") continue;
-    std::string_view rest = value;
-    while (!rest.empty()) {
-      const auto semi = rest.find(';');
-      const std::string_view pair = Trimmed(rest.substr(0, semi));
-      rest = semi == std::string_view::npos ? std::string_view{} : rest.substr(semi + 1);
-      const auto eq = pair.find('=');
-      if (eq != std::string_view::npos && pair.substr(0, eq) == name) {
-        return std::string(pair.substr(eq + 1));
-      }
-    }
-  }
-  return {};
+  return request.Cookie(name).value_or(std::string());
 }
 
 std::string MakeCookie(std::string_view name, std::string_view value, std::string_view path,
