@@ -45,6 +45,13 @@ async function act(staff, reference, action, body = {}) {
   return r.json();
 }
 
+// A case submitted through the API (for tests about what comes after); its receipt as JSON.
+async function submitByApi(body) {
+  const r = await api(server, 'POST', '/api/v1/cases', { body });
+  assert.equal(r.status, 201, r.text);
+  return r.json();
+}
+
 // Fills the submit form as a person would, by the labels they read.
 async function fillSubmitForm(page, words, details) {
   await page.getByLabel(words.kind, { exact: true }).check();
@@ -239,14 +246,13 @@ test('the same in English', async () => {
 }, { timeout: 240_000 });
 
 test('a beneficiary who does not accept the decision says why, and the case reopens', async () => {
-  const submitted = await api(server, 'POST', '/api/v1/cases', { body: {
+  const submitted = await submitByApi({
     kind: 'complaint', channel: 'portal', category: 'payments', subject: 'غرامة تأخير غير مستحقة',
     description: 'فُرضت غرامة تأخير رغم أن التأخير من الجهة', remedy_sought: 'إلغاء الغرامة',
     language: 'ar', consent_notice_shown: true,
     beneficiary: { kind: 'individual', name: 'خالد', mobile: '0551234567' },
-  } });
-  assert.equal(submitted.status, 201, submitted.text);
-  const { reference, access_code: code } = submitted.json();
+  });
+  const { reference, access_code: code } = submitted;
   await act(agent, reference, 'assess', {
     severity: 'medium', complexity: 'simple', impact: 'individual', priority: 'normal',
     category: 'payments', department: DEPT, immediate_action_needed: false,
@@ -280,22 +286,21 @@ test('a beneficiary who does not accept the decision says why, and the case reop
 
 test('a wrong access code opens nothing and says so', async () => {
   const page = await newPage();
-  const submitted = await api(server, 'POST', '/api/v1/cases', { body: {
+  const submitted = await submitByApi({
     kind: 'suggestion', channel: 'portal', category: 'other', subject: 'اقتراح',
     description: 'اقتراح لتحسين البوابة', language: 'ar', consent_notice_shown: true,
     beneficiary: { kind: 'individual', name: 'سارة', email: 'sara@example.org' },
-  } });
-  assert.equal(submitted.status, 201, submitted.text);
+  });
   allowConsoleErrors(page, /status of 422/);
   await open(page, server, '/track');
-  await page.getByLabel(ARABIC.reference, { exact: true }).fill(submitted.json().reference);
+  await page.getByLabel(ARABIC.reference, { exact: true }).fill(submitted.reference);
   await page.getByLabel(ARABIC.code, { exact: true }).fill('AAAA-BBBB-CCCC');
   await page.getByRole('button', { name: ARABIC.show }).click();
   await page.waitForSelector('#error-summary');
   assert.match(await page.locator('#access_code-error').innerText(), /لم نجد/);
   // The reference stays typed; the code is never sent back.
   assert.equal(await page.getByLabel(ARABIC.reference, { exact: true }).inputValue(),
-               submitted.json().reference);
+               submitted.reference);
   assert.equal(await page.getByLabel(ARABIC.code, { exact: true }).inputValue(), '');
   assert.ok(!(await page.context().cookies()).some((c) => c.name === 'shakwa_case'));
   await shot(page, 'track-wrong-code-ar');
@@ -303,13 +308,12 @@ test('a wrong access code opens nothing and says so', async () => {
 });
 
 test('codes tried through a forged cookie count against the same limit as the track form', async () => {
-  const submitted = await api(server, 'POST', '/api/v1/cases', { body: {
+  const submitted = await submitByApi({
     kind: 'suggestion', channel: 'portal', category: 'other', subject: 'اقتراح آخر',
     description: 'تحسين صفحة البحث', language: 'ar', consent_notice_shown: true,
     beneficiary: { kind: 'individual', name: 'ريم', email: 'reem@example.org' },
-  } });
-  assert.equal(submitted.status, 201, submitted.text);
-  const { reference, access_code: code } = submitted.json();
+  });
+  const { reference, access_code: code } = submitted;
   const page = await newPage();
   const url = new URL(server.url);
   // Ten guesses, each a cookie the page never gave: each is refused (back to the track form).
@@ -330,12 +334,11 @@ test('codes tried through a forged cookie count against the same limit as the tr
 });
 
 test('by keyboard alone: the skip link first, then the track form filled and sent', async () => {
-  const submitted = await api(server, 'POST', '/api/v1/cases', { body: {
+  const submitted = await submitByApi({
     kind: 'remark', channel: 'portal', category: 'other', subject: 'ملاحظة على البوابة',
     description: 'الخط صغير في صفحة العقود', language: 'ar', consent_notice_shown: true,
     beneficiary: { kind: 'individual', name: 'نورة', email: 'noura@example.org' },
-  } });
-  assert.equal(submitted.status, 201, submitted.text);
+  });
   const page = await newPage();
   await open(page, server, '/track');
   await page.keyboard.press('Tab');
@@ -352,10 +355,10 @@ test('by keyboard alone: the skip link first, then the track form filled and sen
     await page.keyboard.press('Tab');
   }
   assert.equal(await page.evaluate(() => document.activeElement.id), 'reference');
-  await page.keyboard.type(submitted.json().reference);
+  await page.keyboard.type(submitted.reference);
   await page.keyboard.press('Tab');
   assert.equal(await page.evaluate(() => document.activeElement.id), 'access_code');
-  await page.keyboard.type(submitted.json().access_code);
+  await page.keyboard.type(submitted.access_code);
   await Promise.all([page.waitForURL(/\/track\/case/), page.keyboard.press('Enter')]);
   assert.equal(await page.locator('#status').innerText(), 'مستلمة');
 });

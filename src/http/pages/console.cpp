@@ -122,10 +122,6 @@ std::string OptionalLabel(const std::optional<E>& value, Language language) {
   return value ? Label(*value, language) : std::string();
 }
 
-std::string When(const std::optional<domain::Instant>& at, Language language) {
-  return at ? domain::FormatForPeople(*at, language) : std::string();
-}
-
 // A text for a section of a template: false when empty (kainjow's mustache takes an empty string
 // as true), so that {{#x}}…{{/x}} shows only what there is.
 mustache::data Text(const std::string& text) {

@@ -73,10 +73,6 @@ void CountIfWrongCode(const api::Dependencies& deps, const std::string& referenc
   }
 }
 
-std::string When(const std::optional<domain::Instant>& at, Language language) {
-  return at ? domain::FormatForPeople(*at, language) : std::string();
-}
-
 std::string EventText(const domain::CaseEvent& e) {
   if (e.data.empty()) return {};
   json::error_code ec;
@@ -276,7 +272,7 @@ void SubmitPost(const api::Dependencies& deps, const Request& request, Respond r
 // valid credentials, back to the track form.
 void WithCase(const api::Dependencies& deps, const Request& request, std::string_view page,
               std::string_view title_key, Respond respond,
-              std::function<void(mustache::data&)> add = nullptr) {
+              std::function<void(mustache::data&, Language)> add = nullptr) {
   auto ctx = std::make_shared<PageContext>(ContextFor(request, deps));
   auto credentials = CredentialsOf(request);
   if (!credentials) {
@@ -299,7 +295,7 @@ void WithCase(const api::Dependencies& deps, const Request& request, std::string
                   }
                   mustache::data data = CaseData(deps, *view, ctx->language);
                   data.set("access_code", credentials.access_code);
-                  if (add) add(data);
+                  if (add) add(data, ctx->language);
                   respond(Render(*ctx, page, title, std::move(data)));
                 });
 }
@@ -408,8 +404,8 @@ void CaseAction(const api::Dependencies& deps, const Request& request, Respond r
           if (r.status == 200) r.status = status;
           respond(std::move(r));
         },
-        [error, ctx, action](mustache::data& data) {
-          PutErrors(data, error, ctx->language);
+        [error, action](mustache::data& data, Language language) {
+          PutErrors(data, error, language);
           data.set("failed_" + action, true);
         });
   };
@@ -469,7 +465,7 @@ void AddPortalPages(Router& router, const api::Dependencies& deps) {
       }
     }
     WithCase(deps, request, "case", "case_title", std::move(respond),
-             [done, language = ContextFor(request, deps).language](mustache::data& data) {
+             [done](mustache::data& data, Language language) {
                const std::string key = "done_" + done;
                if (!done.empty() && Word(language, key) != key) {
                  data.set("done", Word(language, key));

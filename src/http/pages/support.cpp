@@ -5,6 +5,7 @@
 #include <map>
 #include <span>
 
+#include "domain/calendar.hpp"
 #include "domain/text.hpp"
 #include "http/problem.hpp"
 
@@ -20,12 +21,6 @@ using domain::Error;
 using domain::ErrorCode;
 using domain::MessageId;
 
-std::string_view Trimmed(std::string_view s) {
-  while (!s.empty() && s.front() == ' ') s.remove_prefix(1);
-  while (!s.empty() && s.back() == ' ') s.remove_suffix(1);
-  return s;
-}
-
 std::string Lower(std::string_view s) {
   std::string out(s);
   for (char& c : out) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
@@ -33,7 +28,7 @@ std::string Lower(std::string_view s) {
 }
 
 std::string MediaType(std::string_view content_type) {
-  return Lower(Trimmed(content_type.substr(0, content_type.find(';'))));
+  return Lower(domain::Trim(content_type.substr(0, content_type.find(';'))));
 }
 
 domain::Result<Form> ReadUrlEncoded(std::string_view body) {
@@ -266,6 +261,10 @@ bool CsrfValid(const Request& request, const Form& form) {
   }
   const std::string cookie = CookieValue(request, kCsrfCookie);
   return IsToken(cookie) && SameToken(cookie, form.Get(kCsrfField));
+}
+
+std::string When(const std::optional<domain::Instant>& at, Language language) {
+  return at ? domain::FormatForPeople(*at, language) : std::string();
 }
 
 std::string Word(Language language, std::string_view key) {

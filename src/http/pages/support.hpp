@@ -17,6 +17,7 @@
 #include "domain/messages.hpp"
 #include "domain/result.hpp"
 #include "domain/staff.hpp"
+#include "domain/time.hpp"
 #include "http/api/routes.hpp"
 #include "http/exchange.hpp"
 #include "http/router.hpp"
@@ -72,6 +73,9 @@ PageContext ContextFor(const Request& request, const api::Dependencies& deps);
 
 // The form's token is this browser's cookie, and a browser's Origin, when sent, is this site.
 bool CsrfValid(const Request& request, const Form& form);
+
+// An instant as people read it (Hijri and Gregorian, Riyadh time), or "" for none.
+std::string When(const std::optional<domain::Instant>& at, Language language);
 
 // The words of the pages, from web/i18n/<lang>.json; the key itself when missing.
 std::string Word(Language language, std::string_view key);
