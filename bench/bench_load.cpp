@@ -51,16 +51,17 @@ std::string SchemaOf(const fs::path& db) {
   if (!connection) {
     throw std::runtime_error("open " + db.string() + ": " + connection.error().detail);
   }
-  auto query = connection->Prepare(
-      "SELECT type || ' ' || name || ' ' || coalesce(sql, '') FROM sqlite_schema "
-      "WHERE name NOT LIKE 'sqlite_%' ORDER BY type, name");
+  auto query = (*connection)
+                   ->Prepare(
+                       "SELECT type || ' ' || name || ' ' || coalesce(sql, '') FROM sqlite_schema "
+                       "WHERE name NOT LIKE 'sqlite_%' ORDER BY type, name");
   if (!query) throw std::runtime_error("read schema: " + query.error().detail);
   std::string schema;
   for (;;) {
-    auto row = query->Step();
+    auto row = (*query)->Step();
     if (!row) throw std::runtime_error("read schema: " + row.error().detail);
     if (!*row) break;
-    schema += query->Text(0);
+    schema += (*query)->Text(0);
     schema += '\n';
   }
   return schema;

@@ -997,20 +997,25 @@ std::vector<std::pair<std::string, std::int64_t>> Sizes(const fs::path& db) {
   std::vector<std::pair<std::string, std::int64_t>> out;
   auto connection = Connection::Open(db, true);
   if (!connection) return out;
-  auto query = connection->Prepare(
-      "SELECT name, sum(pgsize) AS bytes FROM dbstat GROUP BY name ORDER BY bytes DESC");
+  auto query =
+      (*connection)
+          ->Prepare(
+              "SELECT name, sum(pgsize) AS bytes FROM dbstat GROUP BY name ORDER BY bytes DESC");
   if (!query) {
-    auto pages = connection->Prepare(
-        "SELECT 'all (dbstat missing)', page_count * page_size FROM pragma_page_count, "
-        "pragma_page_size");
+    auto pages =
+        (*connection)
+            ->Prepare(
+                "SELECT 'all (dbstat missing)', page_count * page_size FROM pragma_page_count, "
+                "pragma_page_size");
     if (!pages) return out;
-    if (auto row = pages->Step(); row && *row) out.emplace_back(pages->Text(0), pages->Int(1));
+    if (auto row = (*pages)->Step(); row && *row)
+      out.emplace_back((*pages)->Text(0), (*pages)->Int(1));
     return out;
   }
   for (;;) {
-    auto row = query->Step();
+    auto row = (*query)->Step();
     if (!row || !*row) break;
-    out.emplace_back(query->Text(0), query->Int(1));
+    out.emplace_back((*query)->Text(0), (*query)->Int(1));
   }
   return out;
 }

@@ -35,8 +35,8 @@
 
 #include "domain/reference_number.hpp"
 #include "domain/time.hpp"
+#include "storage/sql/intake_sql.hpp"
 #include "storage/sqlite/database.hpp"
-#include "storage/sqlite/intake_sql.hpp"
 #include "storage/sqlite/sqlite_store.hpp"
 
 namespace {
@@ -44,10 +44,10 @@ namespace {
 namespace json = boost::json;
 namespace fs = std::filesystem;
 using shakwa::storage::sqlite::Connection;
-using shakwa::storage::sqlite::Statement;
-using shakwa::storage::sqlite::StatementUse;
+using Statement = shakwa::storage::sql::Statement;
+using shakwa::storage::sql::StatementUse;
 using Clock = std::chrono::steady_clock;
-namespace sql = shakwa::storage::sqlite::sql;
+namespace sql = shakwa::storage::sql::statements;
 
 // The case as the server would store it, from the intake body the load generator sends.
 struct Row {
@@ -98,11 +98,11 @@ class Inserter {
  public:
   Inserter(const fs::path& path, Row row)
       : db_(Take(Connection::Open(path, false), "open")), row_(std::move(row)) {
-    begin_.emplace(Take(db_.Prepare("BEGIN IMMEDIATE"), "prepare"));
-    commit_.emplace(Take(db_.Prepare("COMMIT"), "prepare"));
-    next_sequence_.emplace(Take(db_.Prepare(sql::kNextReferenceSequence), "prepare"));
-    insert_case_.emplace(Take(db_.Prepare(sql::kInsertCase), "prepare"));
-    insert_event_.emplace(Take(db_.Prepare(sql::kInsertEvent), "prepare"));
+    begin_ = Take(db_->Prepare("BEGIN IMMEDIATE"), "prepare");
+    commit_ = Take(db_->Prepare("COMMIT"), "prepare");
+    next_sequence_ = Take(db_->Prepare(sql::kNextReferenceSequence), "prepare");
+    insert_case_ = Take(db_->Prepare(sql::kInsertCase), "prepare");
+    insert_event_ = Take(db_->Prepare(sql::kInsertEvent), "prepare");
   }
 
   // One durable transaction of `rows` cases.
@@ -126,6 +126,7 @@ class Inserter {
     const int year = shakwa::domain::YearAt(now, shakwa::domain::kRiyadhOffset);
 
     std::int64_t sequence = 0;
+    std::int64_t case_id = 0;
     {
       StatementUse use(*next_sequence_);
       use->Bind(1, std::int64_t{year});
@@ -174,9 +175,9 @@ class Inserter {
           .Bind(31, std::int64_t{0})
           .BindBlob(32, std::string_view(access_code_hash))
           .Bind(33, std::int64_t{1});
-      Take(use->Step(), "insert case");
+      if (!Take(use->Step(), "insert case")) throw std::runtime_error("no case id returned");
+      case_id = use->Int(0);
     }
-    const std::int64_t case_id = db_.LastInsertId();
     {
       StatementUse use(*insert_event_);
       use->Bind(1, case_id)
@@ -191,10 +192,10 @@ class Inserter {
     }
   }
 
-  Connection db_;
+  std::unique_ptr<Connection> db_;
   Row row_;
   std::mt19937_64 random_{std::random_device{}()};
-  std::optional<Statement> begin_, commit_, next_sequence_, insert_case_, insert_event_;
+  std::unique_ptr<Statement> begin_, commit_, next_sequence_, insert_case_, insert_event_;
 };
 
 struct Measured {

@@ -559,12 +559,12 @@ std::int64_t BytesOf(const fs::path& db, std::string_view name) {
   using shakwa::storage::sqlite::Connection;
   auto connection = Connection::Open(db, true);
   if (!connection) return -1;
-  auto query = connection->Prepare("SELECT sum(pgsize) FROM dbstat WHERE name = ?1");
+  auto query = (*connection)->Prepare("SELECT sum(pgsize) FROM dbstat WHERE name = ?1");
   if (!query) return -1;
-  query->Bind(1, name);
-  auto row = query->Step();
+  (*query)->Bind(1, name);
+  auto row = (*query)->Step();
   if (!row || !*row) return -1;
-  return query->Int(0);
+  return (*query)->Int(0);
 }
 
 shakwa::crypto::Keyring TestKeys() {
@@ -707,15 +707,15 @@ std::vector<std::string> ExplainDueQuery(const fs::path& db, Instant now, std::i
   auto connection = Connection::Open(db, true);
   if (!connection)
     throw std::runtime_error("open " + db.string() + ": " + connection.error().detail);
-  auto query = connection->Prepare("EXPLAIN QUERY PLAN " + std::string(kDueQuery));
+  auto query = (*connection)->Prepare("EXPLAIN QUERY PLAN " + std::string(kDueQuery));
   if (!query) throw std::runtime_error("explain: " + query.error().detail);
-  query->Bind(1, static_cast<std::int64_t>(now.time_since_epoch().count())).Bind(2, limit);
+  (*query)->Bind(1, static_cast<std::int64_t>(now.time_since_epoch().count())).Bind(2, limit);
   std::vector<std::string> out;
   for (;;) {
-    auto row = query->Step();
+    auto row = (*query)->Step();
     if (!row) throw std::runtime_error("explain: " + row.error().detail);
     if (!*row) break;
-    out.push_back(query->Text(3));
+    out.push_back((*query)->Text(3));
   }
   return out;
 }

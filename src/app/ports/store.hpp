@@ -10,7 +10,8 @@
 // Reads run on the calling thread in a consistent snapshot; they may block, so the HTTP layer
 // calls them from its worker pool, never from an I/O thread.
 //
-// Adapters: storage/sqlite (embedded default), storage/memory (tests); one contract suite
+// Adapters: storage/sqlite (embedded default), storage/postgres (several nodes on one database),
+// both on storage/sql; storage/memory (tests). One contract suite
 // (tests/storage/store_contract_test.cpp) runs against each.
 //
 // Thread safety: Write() and Read() may be called from any thread at once. The transaction
@@ -190,6 +191,13 @@ class WriteTransaction {
   virtual domain::Status SaveHolidayAdjustment(const domain::HolidayAdjustment& adjustment,
                                                std::optional<std::int64_t> adjusted_by,
                                                domain::Instant at) = 0;
+  // Takes the lease on job for holder until `until`, or renews it, if no one else holds it at
+  // now (never taken, released, or expired by now). True if holder holds it now. Several nodes
+  // asking at once: one wins.
+  virtual domain::Result<bool> ClaimLease(std::string_view job, std::string_view holder,
+                                          domain::Instant now, domain::Instant until) = 0;
+  // Gives the lease up if holder holds it, so another node may take it at once.
+  virtual domain::Status ReleaseLease(std::string_view job, std::string_view holder) = 0;
 };
 
 class ReadTransaction {

@@ -381,6 +381,25 @@ class Transaction final : public app::WriteTransaction, public app::ReadTransact
     return Status::Ok();
   }
 
+  Result<bool> ClaimLease(std::string_view job, std::string_view holder, domain::Instant now,
+                          domain::Instant until) override {
+    auto it = state_.leases.find(job);
+    if (it != state_.leases.end() && it->second.holder != holder && it->second.expires_at > now) {
+      return false;
+    }
+    state_.leases.insert_or_assign(std::string(job),
+                                   MemoryStore::State::Lease{std::string(holder), until});
+    return true;
+  }
+
+  Status ReleaseLease(std::string_view job, std::string_view holder) override {
+    if (auto it = state_.leases.find(job);
+        it != state_.leases.end() && it->second.holder == holder) {
+      state_.leases.erase(it);
+    }
+    return Status::Ok();
+  }
+
   Result<std::vector<domain::Reference>> CasesDueForEscalation(domain::Instant now,
                                                                int limit) override {
     std::vector<std::pair<domain::Instant, domain::Reference>> due;

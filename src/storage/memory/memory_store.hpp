@@ -58,6 +58,11 @@ class MemoryStore final : public app::Store {
     std::map<std::pair<std::string, int>, domain::HolidayAdjustment> adjustments;
     std::map<std::tuple<std::string, domain::Language, std::string>, app::MessageTemplateText>
         templates;
+    struct Lease {
+      std::string holder;
+      domain::Instant expires_at{};
+    };
+    std::map<std::string, Lease, std::less<>> leases;  // by job
     std::int64_t next_case_id = 1;
     std::int64_t next_event_id = 1;
     std::int64_t next_attachment_id = 1;

@@ -10,13 +10,14 @@ using domain::Error;
 using domain::ErrorCode;
 using domain::MessageId;
 
-domain::Result<Connection> Connection::Open(const std::filesystem::path& path, bool read_only) {
+domain::Result<std::unique_ptr<Connection>> Connection::Open(const std::filesystem::path& path,
+                                                             bool read_only) {
   sqlite3* db = nullptr;
   // Read connections are opened read-write but made query_only: a read-only open cannot
   // create the WAL index if the writer has not yet.
   const int flags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX;
   const int rc = sqlite3_open_v2(path.c_str(), &db, flags, nullptr);
-  Connection connection(db);
+  std::unique_ptr<Connection> connection(new Connection(db));
   if (rc != SQLITE_OK) {
     return Error::Of(ErrorCode::kUnavailable, MessageId::kStorageUnavailable,
                      "cannot open " + path.string() + ": " +
@@ -28,18 +29,10 @@ domain::Result<Connection> Connection::Open(const std::filesystem::path& path, b
       "PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL; PRAGMA foreign_keys=ON;"
       "PRAGMA temp_store=MEMORY;";
   if (read_only) pragmas += "PRAGMA query_only=1;";
-  if (auto status = connection.Execute(pragmas); !status.ok()) return std::move(status).error();
+  if (auto status = connection->Execute(pragmas); !status.ok()) return std::move(status).error();
   return connection;
 }
 
-Connection::Connection(Connection&& other) noexcept : db_(std::exchange(other.db_, nullptr)) {}
-Connection& Connection::operator=(Connection&& other) noexcept {
-  if (this != &other) {
-    if (db_ != nullptr) sqlite3_close_v2(db_);
-    db_ = std::exchange(other.db_, nullptr);
-  }
-  return *this;
-}
 Connection::~Connection() {
   if (db_ != nullptr) sqlite3_close_v2(db_);
 }
@@ -58,13 +51,13 @@ domain::Status Connection::Execute(std::string_view sql) {
   return domain::Status::Ok();
 }
 
-domain::Result<Statement> Connection::Prepare(std::string_view sql) {
+domain::Result<std::unique_ptr<sql::Statement>> Connection::Prepare(std::string_view sql) {
   sqlite3_stmt* stmt = nullptr;
   if (sqlite3_prepare_v3(db_, sql.data(), static_cast<int>(sql.size()), SQLITE_PREPARE_PERSISTENT,
                          &stmt, nullptr) != SQLITE_OK) {
     return LastError("prepare " + std::string(sql.substr(0, 60)));
   }
-  return Statement(db_, stmt);
+  return std::unique_ptr<sql::Statement>(std::make_unique<Statement>(db_, stmt));
 }
 
 std::int64_t Connection::LastInsertId() const {
@@ -97,16 +90,6 @@ Error Connection::LastError(std::string_view context) const {
                        std::to_string(code) + ")");
 }
 
-Statement::Statement(Statement&& other) noexcept
-    : db_(std::exchange(other.db_, nullptr)), stmt_(std::exchange(other.stmt_, nullptr)) {}
-Statement& Statement::operator=(Statement&& other) noexcept {
-  if (this != &other) {
-    if (stmt_ != nullptr) sqlite3_finalize(stmt_);
-    db_ = std::exchange(other.db_, nullptr);
-    stmt_ = std::exchange(other.stmt_, nullptr);
-  }
-  return *this;
-}
 Statement::~Statement() {
   if (stmt_ != nullptr) sqlite3_finalize(stmt_);
 }
@@ -117,16 +100,6 @@ Statement& Statement::Bind(int index, std::int64_t value) {
 }
 Statement& Statement::Bind(int index, std::string_view text) {
   sqlite3_bind_text64(stmt_, index, text.data(), text.size(), SQLITE_TRANSIENT, SQLITE_UTF8);
-  return *this;
-}
-Statement& Statement::Bind(int index, const std::optional<std::string>& text) {
-  return text ? Bind(index, std::string_view(*text)) : BindNull(index);
-}
-Statement& Statement::Bind(int index, const std::optional<std::int64_t>& value) {
-  return value ? Bind(index, *value) : BindNull(index);
-}
-Statement& Statement::BindBlob(int index, std::span<const std::uint8_t> bytes) {
-  sqlite3_bind_blob64(stmt_, index, bytes.data(), bytes.size(), SQLITE_TRANSIENT);
   return *this;
 }
 Statement& Statement::BindBlob(int index, std::string_view bytes) {
@@ -175,20 +148,12 @@ std::string Statement::Text(int column) const {
              ? std::string()
              : std::string(reinterpret_cast<const char*>(text), static_cast<std::size_t>(size));
 }
-std::optional<std::string> Statement::OptionalText(int column) const {
-  if (IsNull(column)) return std::nullopt;
-  return Text(column);
-}
 std::string Statement::Blob(int column) const {
   const void* blob = sqlite3_column_blob(stmt_, column);
   const int size = sqlite3_column_bytes(stmt_, column);
   return blob == nullptr
              ? std::string()
              : std::string(static_cast<const char*>(blob), static_cast<std::size_t>(size));
-}
-std::optional<std::int64_t> Statement::OptionalInt(int column) const {
-  if (IsNull(column)) return std::nullopt;
-  return Int(column);
 }
 bool Statement::IsNull(int column) const {
   return sqlite3_column_type(stmt_, column) == SQLITE_NULL;
