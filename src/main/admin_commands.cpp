@@ -9,7 +9,7 @@
 #include "app/manage_calendar.hpp"
 #include "domain/calendar.hpp"
 #include "main/guide_file.hpp"
-#include "storage/sqlite/sqlite_store.hpp"
+#include "main/store_factory.hpp"
 
 namespace shakwa::main {
 namespace {
@@ -39,7 +39,7 @@ struct Opened {
   crypto::Keyring keys;
   crypto::SodiumFieldCipher cipher;
   crypto::SodiumTokenHasher tokens;
-  std::unique_ptr<storage::sqlite::SqliteStore> store;
+  std::unique_ptr<storage::sql::SqlStore> store;
 };
 
 std::unique_ptr<Opened> Open(const SettingsSources& sources) {
@@ -47,8 +47,7 @@ std::unique_ptr<Opened> Open(const SettingsSources& sources) {
   EnsureDataDir(settings);
   crypto::Keyring keys = crypto::LoadKeyring(KeySourceFor(settings, sources));
   auto opened = std::make_unique<Opened>(std::move(settings), std::move(keys));
-  auto store =
-      storage::sqlite::SqliteStore::Open({DatabasePath(opened->settings), 1, 64}, opened->cipher);
+  auto store = OpenStore(opened->settings, opened->cipher, 1, 64);
   if (!store) {
     PrintError(store.error());
     return nullptr;
@@ -162,12 +161,12 @@ int RotateKeysCommand(const SettingsSources& sources) {
   const int version = crypto::AddKeyToKeyringFile(source.file);
   const crypto::Keyring keys = crypto::LoadKeyring(source);
   crypto::SodiumFieldCipher cipher(keys);
-  auto migrated = storage::sqlite::Migrate(DatabasePath(settings));
+  auto migrated = MigrateStore(settings);
   if (!migrated) {
     PrintError(migrated.error());
     return 1;
   }
-  auto resealed = storage::sqlite::RekeyPersonalData(DatabasePath(settings), cipher);
+  auto resealed = RekeyStore(settings, cipher);
   if (!resealed) {
     std::cerr << "keys rotate: key " << version
               << " was added to the keyring, but re-sealing failed (run keys rotate again): ";
@@ -196,7 +195,7 @@ std::shared_ptr<app::TimeRulesSource> RulesInForce(const SettingsSources& source
                                                    std::unique_ptr<Opened>* keep_open) {
   const Settings settings = LoadSettings(sources);
   TimeSetup setup = LoadTimeSetup(settings);
-  if (!std::filesystem::exists(DatabasePath(settings)) && keep_open == nullptr) {
+  if (!StoreMayExist(settings) && keep_open == nullptr) {
     return setup.rules;
   }
   auto opened = Open(sources);

@@ -3,8 +3,10 @@
 #include <spdlog/sinks/stdout_sinks.h>
 #include <spdlog/spdlog.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include <CLI/CLI.hpp>
+#include <array>
 #include <boost/json.hpp>
 #include <chrono>
 #include <csignal>
@@ -29,7 +31,9 @@
 #include "main/courier.hpp"
 #include "main/demo.hpp"
 #include "main/mailgate_command.hpp"
+#include "main/migrate_store_command.hpp"
 #include "main/settings.hpp"
+#include "main/store_factory.hpp"
 #include "storage/sqlite/sqlite_store.hpp"
 
 namespace shakwa::main {
@@ -156,6 +160,22 @@ CourierSettings CourierSettingsFrom(const Settings& settings) {
   return c;
 }
 
+// This server among others on one database: host, process and a random part (a restarted
+// process may reuse a pid), for leases and logs.
+std::string NodeName(app::RandomSource& random) {
+  std::array<char, 256> host{};
+  if (::gethostname(host.data(), host.size() - 1) != 0) host[0] = '\0';
+  std::array<std::uint8_t, 4> salt{};
+  random.Fill(salt);
+  static constexpr char kHex[] = "0123456789abcdef";
+  std::string name = std::string(host.data()) + ":" + std::to_string(::getpid()) + ":";
+  for (const std::uint8_t byte : salt) {
+    name += kHex[byte >> 4];
+    name += kHex[byte & 0x0F];
+  }
+  return name;
+}
+
 int Serve(const SettingsSources& sources, bool demo) {
   const Settings settings = LoadSettings(sources);
   CourierSettings courier_settings = CourierSettingsFrom(settings);
@@ -168,13 +188,11 @@ int Serve(const SettingsSources& sources, bool demo) {
   crypto::SodiumTokenHasher tokens(keys);
   crypto::SodiumPasswordHasher passwords;
 
-  auto store =
-      storage::sqlite::SqliteStore::Open({DatabasePath(settings), settings.storage.readers,
-                                          static_cast<std::size_t>(settings.storage.max_batch)},
-                                         cipher);
+  auto store = OpenStore(settings, cipher, settings.storage.readers,
+                         static_cast<std::size_t>(settings.storage.max_batch));
   if (!store) {
     LogEvent(*logger, spdlog::level::critical, "storage unavailable",
-             {{"detail", store.error().detail}});
+             {{"store", StoreName(settings)}, {"detail", store.error().detail}});
     return 1;
   }
 
@@ -322,29 +340,39 @@ int Serve(const SettingsSources& sources, bool demo) {
            {{"address", settings.server.host},
             {"port", *port},
             {"version", kVersion},
-            {"data_dir", settings.storage.data_dir.string()}});
+            {"data_dir", settings.storage.data_dir.string()},
+            {"store", StoreName(settings)}});
   logger->flush();
 
+  // On PostgreSQL several nodes may share the database: the sweep runs on whichever holds its
+  // lease, renewed every run; a node that dies stops renewing, and after three intervals another
+  // takes over. On SQLite this server is the only one (the single writer), so no lease is needed.
+  std::optional<app::JobLease> sweep_lease;
+  if (settings.storage.kind == "postgres") {
+    sweep_lease.emplace(**store, "escalation_sweep", NodeName(random),
+                        std::chrono::seconds(3 * std::max(1, settings.sweep.interval_seconds)));
+  }
   std::optional<app::EscalationSweepJob> sweep_job;
   if (settings.sweep.interval_seconds > 0) {
-    sweep_job.emplace(escalate_overdue, calendar, clock,
-                      std::chrono::seconds(settings.sweep.interval_seconds),
-                      [logger](const domain::Result<app::SweepReport>& report) {
-                        if (!report) {
-                          LogEvent(*logger, spdlog::level::err, "escalation sweep failed",
-                                   {{"detail", report.error().detail}});
-                        } else if (report->cases_due > 0) {
-                          LogEvent(*logger, spdlog::level::info, "escalation sweep",
-                                   {{"due", report->cases_due},
-                                    {"changed", report->cases_changed},
-                                    {"skipped", report->cases_skipped},
-                                    {"failed", report->cases_failed}});
-                        }
-                        if (report && report->updates_sent > 0) {
-                          LogEvent(*logger, spdlog::level::info, "progress updates sent",
-                                   {{"cases", report->updates_sent}});
-                        }
-                      });
+    sweep_job.emplace(
+        escalate_overdue, calendar, clock, std::chrono::seconds(settings.sweep.interval_seconds),
+        [logger](const domain::Result<app::SweepReport>& report) {
+          if (!report) {
+            LogEvent(*logger, spdlog::level::err, "escalation sweep failed",
+                     {{"detail", report.error().detail}});
+          } else if (report->cases_due > 0) {
+            LogEvent(*logger, spdlog::level::info, "escalation sweep",
+                     {{"due", report->cases_due},
+                      {"changed", report->cases_changed},
+                      {"skipped", report->cases_skipped},
+                      {"failed", report->cases_failed}});
+          }
+          if (report && report->updates_sent > 0) {
+            LogEvent(*logger, spdlog::level::info, "progress updates sent",
+                     {{"cases", report->updates_sent}});
+          }
+        },
+        sweep_lease ? &*sweep_lease : nullptr);
   }
 
   // Outgoing messages: the outbox's dispatcher, when any channel is configured (until then the
@@ -397,14 +425,13 @@ int Serve(const SettingsSources& sources, bool demo) {
 int Migrate(const SettingsSources& sources) {
   const Settings settings = LoadSettings(sources);
   EnsureDataDir(settings);
-  auto applied = storage::sqlite::Migrate(DatabasePath(settings));
+  auto applied = MigrateStore(settings);
   if (!applied) {
     std::cerr << "migrate: " << applied.error().detail << "\n";
     return 1;
   }
   if (applied->empty()) {
-    std::cout << "schema is up to date (version " << storage::sqlite::LatestSchemaVersion()
-              << ")\n";
+    std::cout << "schema is up to date (version " << LatestSchemaVersion(settings) << ")\n";
   }
   for (int version : *applied) std::cout << "applied migration " << version << "\n";
   return 0;
@@ -516,6 +543,22 @@ int main(int argc, char** argv) {
       "mailgate", "hand one e-mail from standard input to the running server (for the MTA)");
   add_common(mailgate);
 
+  MigrateStoreArgs migrate_store_args;
+  auto* migrate_store = cli.add_subcommand(
+      "migrate-store",
+      "copy an embedded (SQLite) installation into an empty PostgreSQL schema, verifying every "
+      "table's count and checksum before committing (stop the server first)");
+  migrate_store->add_option("--from", migrate_store_args.from, "sqlite:PATH (opened read-only)")
+      ->required();
+  migrate_store
+      ->add_option("--to", migrate_store_args.to,
+                   "postgres:URL, or postgres: alone to take the URL from SHAKWA_STORAGE_URL "
+                   "(a password in the URL on the command line shows in ps: prefer the variable "
+                   "or a password file, PGPASSFILE)")
+      ->required();
+  migrate_store->add_flag("--dry-run", migrate_store_args.dry_run,
+                          "copy and verify, then roll back");
+
   CLI11_PARSE(cli, argc, argv);
   // A flag given empty is an error LoadSettings reports, not a flag left out.
   for (const CLI::App* command : with_common) {
@@ -549,6 +592,7 @@ int main(int argc, char** argv) {
     if (sla_due->parsed()) return SlaDueCommand(sources, from, business_minutes);
     if (sweep->parsed()) return SweepCommand(sources, sweep_now);
     if (mailgate->parsed()) return MailgateCommand(sources, std::cin);
+    if (migrate_store->parsed()) return MigrateStoreCommand(sources, migrate_store_args);
     return Serve(sources, demo);
   } catch (const SettingsError& e) {
     std::cerr << e.what() << "\n";

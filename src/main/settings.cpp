@@ -136,10 +136,17 @@ const std::vector<Key>& Keys() {
                        })},
                   {"storage", "kind", Type::kString,
                    [](Settings& s, const std::string& v) -> std::string {
-                     if (v != "sqlite") {
-                       return "\"" + v + "\" is not a storage kind this build supports (sqlite)";
+                     if (v != "sqlite" && v != "postgres") {
+                       return "\"" + v + "\" is not a storage kind (sqlite, postgres)";
                      }
                      s.storage.kind = v;
+                     return {};
+                   }},
+                  // A libpq URI or connection string for kind = "postgres". Its password is
+                  // better kept in a passfile (passfile=… or PGPASSFILE) than here.
+                  {"storage", "url", Type::kString,
+                   [](Settings& s, const std::string& v) -> std::string {
+                     s.storage.url = v;
                      return {};
                    }},
                   {"storage", "data_dir", Type::kString,

@@ -27,7 +27,8 @@ struct Settings {
     int shutdown_grace_seconds = 20;
   } server;
   struct Storage {
-    std::string kind = "sqlite";
+    std::string kind = "sqlite";  // or "postgres"
+    std::string url;              // kind = "postgres": libpq URI or connection string
     std::filesystem::path data_dir = "./var";
     int readers = 4;
     int max_batch = 512;

@@ -5,7 +5,6 @@
 // store returned), the direction of the final case_id tie-break within a sort (it must be total
 // and the same on every page), and the order of Departments() and Users().
 #include <gtest/gtest.h>
-#include <sqlite3.h>
 
 #include <algorithm>
 #include <atomic>
@@ -18,8 +17,12 @@
 
 #include "storage/audit_chain.hpp"
 #include "storage/memory/memory_store.hpp"
+#include "storage/postgres/database.hpp"
+#include "storage/postgres/postgres_store.hpp"
+#include "storage/sqlite/database.hpp"
 #include "storage/sqlite/sqlite_store.hpp"
 #include "support/fakes.hpp"
+#include "support/postgres.hpp"
 #include "support/store_helpers.hpp"
 
 namespace shakwa::storage {
@@ -42,10 +45,15 @@ using testing::WriteResult;
 using testing::WriteSync;
 using Sort = app::CaseQuery::Sort;
 
+// A store under test, and (for the SQL engines) a way to look at its rows directly.
+struct Opened {
+  std::shared_ptr<app::Store> store;
+  std::function<std::unique_ptr<sql::Connection>()> raw;
+};
+
 struct Backend {
   std::string name;
-  std::function<std::shared_ptr<app::Store>(const std::filesystem::path&, const app::FieldCipher&)>
-      open;
+  std::function<Opened(const std::filesystem::path&, const app::FieldCipher&)> open;
 };
 
 // Names the backend in test output instead of dumping the struct's bytes.
@@ -53,22 +61,57 @@ void PrintTo(const Backend& backend, std::ostream* out) {
   *out << backend.name;
 }
 
+template <typename Connection>
+std::unique_ptr<sql::Connection> Raw(domain::Result<std::unique_ptr<Connection>> connection) {
+  EXPECT_TRUE(connection.has_value()) << connection.error().detail;
+  if (!connection) return nullptr;
+  return std::move(*connection);
+}
+
+// The PostgreSQL store and the scratch schema it lives in, dropped after the store has closed.
+struct PostgresUnderTest {
+  testing::ScratchSchema schema;
+  std::unique_ptr<postgres::PostgresStore> store;
+};
+
 std::vector<Backend> Backends() {
   return {
-      {"memory", [](const std::filesystem::path&,
-                    const app::FieldCipher&) { return std::make_shared<memory::MemoryStore>(); }},
+      {"memory",
+       [](const std::filesystem::path&, const app::FieldCipher&) {
+         return Opened{std::make_shared<memory::MemoryStore>(), nullptr};
+       }},
       {"sqlite",
        [](const std::filesystem::path& dir, const app::FieldCipher& cipher) {
-         auto store = sqlite::SqliteStore::Open({dir / "shakwa.db", 2, 64}, cipher);
+         const std::filesystem::path path = dir / "shakwa.db";
+         auto store = sqlite::SqliteStore::Open({path, 2, 64}, cipher);
          EXPECT_TRUE(store.has_value()) << store.error().detail;
-         return std::shared_ptr<app::Store>(std::move(store).value());
+         return Opened{std::shared_ptr<app::Store>(std::move(store).value()),
+                       [path] { return Raw(sqlite::Connection::Open(path, true)); }};
+       }},
+      {"postgres",
+       [](const std::filesystem::path&, const app::FieldCipher& cipher) {
+         auto under_test = std::make_shared<PostgresUnderTest>();
+         if (!under_test->schema.ready()) return Opened{};
+         const std::string url = under_test->schema.url();
+         auto store = postgres::PostgresStore::Open({url, 2, 64}, cipher);
+         EXPECT_TRUE(store.has_value()) << store.error().detail;
+         if (!store) return Opened{};
+         under_test->store = std::move(*store);
+         app::Store* raw_store = under_test->store.get();
+         return Opened{std::shared_ptr<app::Store>(under_test, raw_store),
+                       [url] { return Raw(postgres::Connect(url)); }};
        }},
   };
 }
 
 class StoreContract : public ::testing::TestWithParam<Backend> {
  protected:
-  void SetUp() override { store_ = GetParam().open(dir_.path(), cipher_); }
+  void SetUp() override {
+    Opened opened = GetParam().open(dir_.path(), cipher_);
+    ASSERT_NE(opened.store, nullptr) << GetParam().name << " store did not open";
+    store_ = std::move(opened.store);
+    raw_ = std::move(opened.raw);
+  }
 
   std::optional<app::StoredCase> Find(const domain::Reference& reference) {
     std::optional<app::StoredCase> out;
@@ -212,6 +255,7 @@ class StoreContract : public ::testing::TestWithParam<Backend> {
   testing::TempDir dir_;
   testing::PlainCipher cipher_;
   std::shared_ptr<app::Store> store_;
+  std::function<std::unique_ptr<sql::Connection>()> raw_;  // null for the memory store
 };
 
 // ---------------------------------------------------------------------------------------------
@@ -1450,27 +1494,17 @@ app::Notification SampleNotification(std::int64_t case_id, std::string key, int 
   return n;
 }
 
-// The raw secret_sealed column of the outbox row with dedupe_key, from the SQLite file itself.
-std::optional<std::string> RawSealedSecret(const std::filesystem::path& path,
-                                           const std::string& dedupe_key) {
-  std::optional<std::string> out;
-  sqlite3* db = nullptr;
-  if (sqlite3_open(path.c_str(), &db) != SQLITE_OK) {
-    sqlite3_close(db);
-    return out;
-  }
-  sqlite3_stmt* stmt = nullptr;
-  if (sqlite3_prepare_v2(db, "SELECT secret_sealed FROM outbox WHERE dedupe_key = ?", -1, &stmt,
-                         nullptr) == SQLITE_OK) {
-    sqlite3_bind_text(stmt, 1, dedupe_key.c_str(), -1, SQLITE_TRANSIENT);
-    if (sqlite3_step(stmt) == SQLITE_ROW && sqlite3_column_type(stmt, 0) != SQLITE_NULL) {
-      const auto* bytes = static_cast<const char*>(sqlite3_column_blob(stmt, 0));
-      out.emplace(bytes, static_cast<std::size_t>(sqlite3_column_bytes(stmt, 0)));
-    }
-  }
-  sqlite3_finalize(stmt);
-  sqlite3_close(db);
-  return out;
+// The raw secret_sealed column of the outbox row with dedupe_key, from the database itself.
+std::optional<std::string> RawSealedSecret(sql::Connection& db, const std::string& dedupe_key) {
+  auto statement = db.Prepare("SELECT secret_sealed FROM outbox WHERE dedupe_key = ?");
+  EXPECT_TRUE(statement.has_value());
+  if (!statement) return std::nullopt;
+  sql::StatementUse use(**statement);
+  use->Bind(1, std::string_view(dedupe_key));
+  auto row = use->Step();
+  EXPECT_TRUE(row.has_value());
+  if (!row || !*row || use->IsNull(0)) return std::nullopt;
+  return use->Blob(0);
 }
 
 domain::Result<bool> Enqueue(app::Store& store, const app::Notification& n) {
@@ -1678,9 +1712,12 @@ TEST_P(StoreContract, ADeliveredOrParkedRowLosesItsSecret) {
       ReadResult(*store_, [](app::ReadTransaction& tx) { return tx.PendingNotifications(0, 10); });
   ASSERT_TRUE(pending.has_value());
   EXPECT_EQ(Keys(*pending), (std::vector<std::string>{"retrying"}));
-  if (GetParam().name == "sqlite") {
-    EXPECT_FALSE(RawSealedSecret(dir_.path() / "shakwa.db", "delivered").has_value());
-    EXPECT_FALSE(RawSealedSecret(dir_.path() / "shakwa.db", "parked").has_value());
+  if (raw_) {
+    auto db = raw_();
+    ASSERT_NE(db, nullptr);
+    EXPECT_FALSE(RawSealedSecret(*db, "delivered").has_value());
+    EXPECT_FALSE(RawSealedSecret(*db, "parked").has_value());
+    EXPECT_TRUE(RawSealedSecret(*db, "retrying").has_value());
   }
 }
 
@@ -1695,8 +1732,10 @@ TEST_P(StoreContract, ASecretRoundTripsAndIsSealedAtRest) {
       ReadResult(*store_, [](app::ReadTransaction& tx) { return tx.PendingNotifications(0, 10); });
   ASSERT_TRUE(pending.has_value());
   EXPECT_EQ(pending->at(0).secret, "ABCD-EFGH-JKLM");
-  if (GetParam().name == "sqlite") {
-    const auto raw = RawSealedSecret(dir_.path() / "shakwa.db", n.dedupe_key);
+  if (raw_) {
+    auto db = raw_();
+    ASSERT_NE(db, nullptr);
+    const auto raw = RawSealedSecret(*db, n.dedupe_key);
     ASSERT_TRUE(raw.has_value());
     EXPECT_NE(*raw, "ABCD-EFGH-JKLM");
     // Sealed through the cipher, bound to its row.
@@ -1804,6 +1843,72 @@ TEST_P(StoreContract, CasesDueForUpdateAreTheOpenDueOnesSoonestFirst) {
   EXPECT_EQ(due(now, 2), (std::vector<std::int64_t>{12, 10}));
   EXPECT_EQ(due(QueueHour(29), 10), (std::vector<std::int64_t>{}));
   EXPECT_EQ(due(QueueHour(60), 10), (std::vector<std::int64_t>{12, 10, 14, 13}));
+}
+
+// The lease on job for holder from now for 30 minutes, as a job claims it.
+domain::Result<bool> Claim(app::Store& store, std::string_view job, std::string_view holder,
+                           domain::Instant now) {
+  return WriteResult(store, [&](app::WriteTransaction& tx) {
+    return tx.ClaimLease(job, holder, now, now + std::chrono::minutes{30});
+  });
+}
+
+bool Holds(app::Store& store, std::string_view job, std::string_view holder, domain::Instant now) {
+  auto claimed = Claim(store, job, holder, now);
+  EXPECT_TRUE(claimed.has_value()) << claimed.error().detail;
+  return claimed.has_value() && *claimed;
+}
+
+TEST_P(StoreContract, AJobLeaseHasOneHolderUntilItExpires) {
+  const domain::Instant t = QueueHour(0);
+  EXPECT_TRUE(Holds(*store_, "escalation_sweep", "node-a", t));
+  EXPECT_FALSE(Holds(*store_, "escalation_sweep", "node-b", t + std::chrono::minutes{1}));
+  // Renewed by its holder: it now runs to 40 minutes.
+  EXPECT_TRUE(Holds(*store_, "escalation_sweep", "node-a", t + std::chrono::minutes{10}));
+  EXPECT_FALSE(Holds(*store_, "escalation_sweep", "node-b", t + std::chrono::minutes{39}));
+  // Another job's lease is its own.
+  EXPECT_TRUE(Holds(*store_, "reports", "node-b", t + std::chrono::minutes{39}));
+  // Not renewed by 40 minutes (the holder died): another node takes it.
+  EXPECT_TRUE(Holds(*store_, "escalation_sweep", "node-b", t + std::chrono::minutes{40}));
+  EXPECT_FALSE(Holds(*store_, "escalation_sweep", "node-a", t + std::chrono::minutes{41}));
+}
+
+TEST_P(StoreContract, OnlyItsHolderReleasesALease) {
+  const domain::Instant t = QueueHour(0);
+  ASSERT_TRUE(Holds(*store_, "escalation_sweep", "node-a", t));
+  ASSERT_TRUE(WriteSync(*store_, [](app::WriteTransaction& tx) {
+                return tx.ReleaseLease("escalation_sweep", "node-b");
+              }).ok());
+  EXPECT_FALSE(Holds(*store_, "escalation_sweep", "node-b", t + std::chrono::minutes{1}));
+  ASSERT_TRUE(WriteSync(*store_, [](app::WriteTransaction& tx) {
+                return tx.ReleaseLease("escalation_sweep", "node-a");
+              }).ok());
+  EXPECT_TRUE(Holds(*store_, "escalation_sweep", "node-b", t + std::chrono::minutes{1}));
+}
+
+TEST_P(StoreContract, ALeaseClaimedInFailedWorkIsNotHeld) {
+  const domain::Instant t = QueueHour(0);
+  const domain::Status failed = WriteSync(*store_, [&](app::WriteTransaction& tx) {
+    auto claimed = tx.ClaimLease("escalation_sweep", "node-a", t, t + std::chrono::minutes{30});
+    EXPECT_TRUE(claimed.has_value() && *claimed);
+    return domain::Status(domain::Error::Of(ErrorCode::kInvalidInput, MessageId::kValidationFailed,
+                                            "the work fails after claiming"));
+  });
+  ASSERT_FALSE(failed.ok());
+  EXPECT_TRUE(Holds(*store_, "escalation_sweep", "node-b", t));
+}
+
+TEST_P(StoreContract, OfManyNodesClaimingAtOnceOneHoldsTheLease) {
+  const domain::Instant t = QueueHour(0);
+  std::atomic<int> held{0};
+  std::vector<std::thread> nodes;
+  for (int i = 0; i < 8; ++i) {
+    nodes.emplace_back([&, i] {
+      if (Holds(*store_, "escalation_sweep", "node-" + std::to_string(i), t)) held.fetch_add(1);
+    });
+  }
+  for (auto& node : nodes) node.join();
+  EXPECT_EQ(held.load(), 1);
 }
 
 INSTANTIATE_TEST_SUITE_P(Backends, StoreContract, ::testing::ValuesIn(Backends()),

@@ -26,6 +26,7 @@ import sys
 import threading
 import time
 import unittest
+import uuid
 
 BINARY = None
 # A build of the same sources without UndefinedBehaviorSanitizer (the ThreadSanitizer one), for
@@ -365,6 +366,21 @@ def request(port, method, path, body=None, headers=None, timeout=30, conn=None):
     finally:
         if own:
             conn.close()
+
+
+def multipart(fields, files):
+    """fields: {name: str}; files: [(field, filename, bytes)] -> (content type, body)."""
+    boundary = "----shakwa" + uuid.uuid4().hex
+    out = b""
+    for name, value in fields.items():
+        out += ("--%s\r\nContent-Disposition: form-data; name=\"%s\"\r\n\r\n" % (boundary, name)
+                ).encode() + value.encode("utf-8") + b"\r\n"
+    for field, filename, data in files:
+        out += ("--%s\r\nContent-Disposition: form-data; name=\"%s\"; filename=\"%s\"\r\n"
+                "Content-Type: application/octet-stream\r\n\r\n" % (boundary, field, filename)
+                ).encode("utf-8") + data + b"\r\n"
+    out += ("--%s--\r\n" % boundary).encode()
+    return "multipart/form-data; boundary=" + boundary, out
 
 
 def submit(port, case=None, conn=None, headers=None):

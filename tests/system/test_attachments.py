@@ -10,7 +10,6 @@ import struct
 import subprocess
 import threading
 import unittest
-import uuid
 
 import shakwa_process as sp
 
@@ -26,21 +25,6 @@ CASE = {
     "remedy_sought": "صرف الفاتورة", "language": "ar", "consent_notice_shown": True,
     "beneficiary": {"kind": "individual", "name": "ريم", "email": "reem@example.sa"},
 }
-
-
-def multipart(fields, files):
-    """fields: {name: str}; files: [(field, filename, bytes)] -> (content type, body)."""
-    boundary = "----shakwa" + uuid.uuid4().hex
-    out = b""
-    for name, value in fields.items():
-        out += ("--%s\r\nContent-Disposition: form-data; name=\"%s\"\r\n\r\n" % (boundary, name)
-                ).encode() + value.encode("utf-8") + b"\r\n"
-    for field, filename, data in files:
-        out += ("--%s\r\nContent-Disposition: form-data; name=\"%s\"; filename=\"%s\"\r\n"
-                "Content-Type: application/octet-stream\r\n\r\n" % (boundary, field, filename)
-                ).encode("utf-8") + data + b"\r\n"
-    out += ("--%s--\r\n" % boundary).encode()
-    return "multipart/form-data; boundary=" + boundary, out
 
 
 class FakeClamd:
@@ -128,7 +112,7 @@ class AttachmentsTest(unittest.TestCase):
         return {"Authorization": "Bearer " + r.json()["token"]}
 
     def submit_with(self, server, files, case=None):
-        content_type, body = multipart({"case": sp.json.dumps(case or CASE, ensure_ascii=False)},
+        content_type, body = sp.multipart({"case": sp.json.dumps(case or CASE, ensure_ascii=False)},
                                        files)
         return server.request("POST", "/api/v1/cases", body, {"Content-Type": content_type})
 
@@ -166,7 +150,7 @@ class AttachmentsTest(unittest.TestCase):
                                         headers={"X-Access-Code": other["access_code"]}).status,
                          404)
         # A later upload by the beneficiary is recorded as an event on the timeline.
-        content_type, body = multipart({}, [("files", "second.pdf", PDF + b"%")])
+        content_type, body = sp.multipart({}, [("files", "second.pdf", PDF + b"%")])
         r = server.request("POST", "/api/v1/cases/%s/attachments" % reference, body,
                            {"Content-Type": content_type, "X-Access-Code": code})
         self.assertEqual(r.status, 201, r)
@@ -216,7 +200,7 @@ class AttachmentsTest(unittest.TestCase):
                            {"version": 1, "department": "finance"}, agent)
         self.assertEqual(r.status, 200, r)
         handler = self.sign_in(server, "handler@example.sa")
-        content_type, body = multipart({"visibility": "internal"},
+        content_type, body = sp.multipart({"visibility": "internal"},
                                        [("files", "memo.pdf", PDF)])
         r = server.request("POST", "/api/v1/cases/%s/attachments" % reference, body,
                            dict(handler, **{"Content-Type": content_type}))

@@ -817,11 +817,14 @@ constexpr std::size_t kMaxCachedQueries = 64;
 Result<std::vector<int>> Migrate(Connection& db, std::span<const Migration> migrations,
                                  const Dialect& dialect, std::string_view where) {
   const int latest = migrations.empty() ? 0 : migrations.back().version;
-  if (auto s = db.Execute(dialect.create_schema_migrations); !s.ok()) return std::move(s).error();
+  // The lock first: nodes starting together must not race even to create the bookkeeping table.
   if (!dialect.migrations_lock.empty()) {
     if (auto s = db.Execute(dialect.migrations_lock); !s.ok()) return std::move(s).error();
   }
   auto run = [&]() -> Result<std::vector<int>> {
+    if (auto s = db.Execute(dialect.create_schema_migrations); !s.ok()) {
+      return std::move(s).error();
+    }
     auto current = db.Prepare("SELECT coalesce(max(version), 0) FROM schema_migrations");
     if (!current) return std::move(current).error();
     auto row = (*current)->Step();
@@ -1429,8 +1432,9 @@ class SqlStore::Writer final : public app::WriteTransaction {
         {&due_notifications_, due_notifications},
         {&update_notification_,
          "UPDATE outbox SET attempts = ?1, next_attempt_at = ?2, delivered_at = ?3, "
-         "failed_at = ?4, channel = ?5, last_outcome = ?6, secret_sealed = CASE WHEN ?3 IS "
-         "NULL AND ?4 IS NULL THEN secret_sealed END WHERE notification_id = ?7"},
+         "failed_at = ?4, channel = ?5, last_outcome = ?6, secret_sealed = CASE WHEN "
+         "CAST(?3 AS BIGINT) IS NULL AND CAST(?4 AS BIGINT) IS NULL THEN secret_sealed END "
+         "WHERE notification_id = ?7"},
         {&save_template_,
          "INSERT INTO message_templates (name, language, part, body, updated_by, updated_at) "
          "VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (name, language, part) DO UPDATE SET body = "
