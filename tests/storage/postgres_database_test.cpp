@@ -12,7 +12,10 @@
 #include <vector>
 
 #include "storage/postgres/database.hpp"
+#include "storage/postgres/postgres_store.hpp"
+#include "support/fakes.hpp"
 #include "support/postgres.hpp"
+#include "support/store_helpers.hpp"
 
 namespace shakwa::storage {
 namespace sqlite {
@@ -129,6 +132,15 @@ TEST(PostgresConnect, SetsEncodingNameAndDurableCommits) {
   EXPECT_EQ(Scalar(**db, "SELECT current_setting('application_name')"), "shakwa");
   EXPECT_EQ(Scalar(**db, "SELECT current_setting('synchronous_commit')"), "on");
   EXPECT_FALSE((*db)->Broken());
+}
+
+TEST(PostgresConnect, TheUrlMayNameTheNode) {
+  const std::string url = testing::TestPostgresUrl();
+  ASSERT_FALSE(url.empty());
+  auto db =
+      Connect(testing::WithSetting(url, "application_name", "shakwa-node-2", "shakwa-node-2"));
+  ASSERT_TRUE(db) << db.error().detail;
+  EXPECT_EQ(Scalar(**db, "SELECT current_setting('application_name')"), "shakwa-node-2");
 }
 
 TEST(PostgresConnect, KeepsAStrongerSynchronousCommit) {
@@ -636,6 +648,59 @@ TEST(PostgresMigrations, RunTheSharedStoresSqlShapes) {
                     .ok());
   }
   EXPECT_EQ(Scalar(*db, "SELECT body FROM message_templates"), "ثانية");
+}
+
+// ---------------------------------------------------------------------------------------------
+// The store when the server drops its connections (a restart, a failover)
+
+// Terminates every backend of the test server whose application_name is name.
+int TerminateBackendsOf(const ScratchSchema& schema, std::string_view name) {
+  auto admin = ConnectTo(schema);
+  if (!admin) return 0;
+  auto kill = admin->Prepare(
+      "SELECT count(pg_terminate_backend(pid, 10000)) FROM pg_stat_activity "
+      "WHERE application_name = ?");
+  if (!kill) return 0;
+  (*kill)->Bind(1, name);
+  auto row = (*kill)->Step();
+  return row && *row ? static_cast<int>((*kill)->Int(0)) : 0;
+}
+
+TEST(PostgresStoreConnections, ReadsAndWritesCarryOnAfterTheServerDropsEveryConnection) {
+  ScratchSchema schema;
+  ASSERT_TRUE(schema.ready());
+  const std::string node = "shakwa-reconnect-" + schema.name();
+  testing::PlainCipher cipher;
+  auto store = PostgresStore::Open(
+      {testing::WithSetting(schema.url(), "application_name", node, node), 2, 64}, cipher);
+  ASSERT_TRUE(store) << store.error().detail;
+  const domain::Case first = testing::SampleCase(2026, 1);
+  ASSERT_TRUE(testing::WriteSync(**store, [&](app::WriteTransaction& tx) -> domain::Status {
+                auto id = tx.InsertCase(first, {});
+                if (!id) return std::move(id).error();
+                return domain::Status::Ok();
+              }).ok());
+
+  // The writer and both readers lose their connections while idle.
+  ASSERT_EQ(TerminateBackendsOf(schema, node), 3);
+
+  // Nothing had begun on them, so the next read and write reconnect and succeed.
+  auto count =
+      testing::ReadResult(**store, [](app::ReadTransaction& tx) { return tx.CountCases(); });
+  ASSERT_TRUE(count) << count.error().detail;
+  EXPECT_EQ(*count, 1);
+  const domain::Case second = testing::SampleCase(2026, 2);
+  const domain::Status written =
+      testing::WriteSync(**store, [&](app::WriteTransaction& tx) -> domain::Status {
+        auto id = tx.InsertCase(second, {});
+        if (!id) return std::move(id).error();
+        return domain::Status::Ok();
+      });
+  EXPECT_TRUE(written.ok()) << written.error().detail;
+  count = testing::ReadResult(**store, [](app::ReadTransaction& tx) { return tx.CountCases(); });
+  ASSERT_TRUE(count);
+  EXPECT_EQ(*count, 2);
+  (*store)->Close();
 }
 
 }  // namespace

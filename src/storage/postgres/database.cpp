@@ -391,7 +391,11 @@ domain::Result<std::unique_ptr<Connection>> Connection::Open(std::string_view ur
   PQconninfoFree(options);
 
   auto session = std::make_shared<Session>();
-  session->conn = PQconnectdb(conninfo.c_str());
+  // The URL may name the node (application_name=…, seen in pg_stat_activity); otherwise "shakwa".
+  const char* const keywords[] = {"dbname", "fallback_application_name", "client_encoding",
+                                  nullptr};
+  const char* const values[] = {conninfo.c_str(), "shakwa", "UTF8", nullptr};
+  session->conn = PQconnectdbParams(keywords, values, /*expand_dbname=*/1);
   if (session->conn == nullptr) return Unavailable("postgres connect: out of memory");
   if (PQstatus(session->conn) != CONNECTION_OK) {
     std::string message = OneLine(PQerrorMessage(session->conn));
@@ -406,11 +410,6 @@ domain::Result<std::unique_ptr<Connection>> Connection::Open(std::string_view ur
       session->conn, [](void*, const char*) {}, nullptr);
 
   std::unique_ptr<Connection> connection(new Connection(session));
-  if (auto status =
-          connection->Execute("SET client_encoding TO 'UTF8'; SET application_name TO 'shakwa'");
-      !status.ok()) {
-    return status.error();
-  }
   // A COMMIT that returns must be on disk: an operator's synchronous_commit = off would let a
   // crash lose an acknowledged case. Stronger settings (remote_write, remote_apply) are kept.
   ResultPtr shown(PQexec(session->conn, "SHOW synchronous_commit"));

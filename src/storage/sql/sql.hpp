@@ -38,6 +38,11 @@ class Statement {
   virtual Statement& Bind(int index, std::string_view text) = 0;
   virtual Statement& BindBlob(int index, std::string_view bytes) = 0;
   virtual Statement& BindNull(int index) = 0;
+  // Literals and strings bind as text (without these, the optional overload makes them ambiguous).
+  Statement& Bind(int index, const char* text) { return Bind(index, std::string_view(text)); }
+  Statement& Bind(int index, const std::string& text) {
+    return Bind(index, std::string_view(text));
+  }
   Statement& Bind(int index, const std::optional<std::string>& text) {
     return text ? Bind(index, std::string_view(*text)) : BindNull(index);
   }

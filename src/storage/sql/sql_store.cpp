@@ -2082,16 +2082,23 @@ void SqlStore::WriterLoop() {
   }
 }
 
-// Begins the writer's transaction; a writer whose connection was lost is opened again first.
+// Begins the writer's transaction. A writer whose connection was lost (found out at the latest
+// by this BEGIN: a server restart, a failover) is opened again and the BEGIN tried once more:
+// nothing of the batch has run yet, so no work is lost or done twice.
 Status SqlStore::BeginBatch() {
-  if (!writer_ || writer_->db().Broken()) {
-    writer_.reset();
-    auto writer = Writer::Open(dialect_, cipher_);
-    if (!writer) return std::move(writer).error();
-    writer_ = std::move(*writer);
+  Status begun = Status::Ok();
+  for (int attempt = 0; attempt < 2; ++attempt) {
+    if (!writer_ || writer_->db().Broken()) {
+      writer_.reset();
+      auto writer = Writer::Open(dialect_, cipher_);
+      if (!writer) return std::move(writer).error();
+      writer_ = std::move(*writer);
+    }
+    begun = writer_->Begin();
+    if (begun.ok()) return begun;
+    writer_->Rollback();
+    if (!writer_->db().Broken()) break;
   }
-  Status begun = writer_->Begin();
-  if (!begun.ok()) writer_->Rollback();
   return begun;
 }
 
@@ -2203,6 +2210,14 @@ Status SqlStore::Read(const ReadWork& work) {
   if (!acquired) return std::move(acquired).error();
   std::unique_ptr<Reader> reader = std::move(*acquired);
   Status status = reader->Begin();
+  if (!status.ok() && reader->Broken()) {
+    // Lost while idle in the pool: a new connection in its slot, before any of the work ran.
+    auto reopened = Reader::Open(dialect_, cipher_);
+    if (reopened) {
+      reader = std::move(*reopened);
+      status = reader->Begin();
+    }
+  }
   if (status.ok()) {
     try {
       status = work(*reader);
