@@ -67,6 +67,23 @@ requests = false
   EXPECT_EQ(s.storage.data_dir, "/tmp/elsewhere");
 }
 
+TEST_F(SettingsTest, PostgresIsChosenByKindAndUrlFromTheFileOrTheEnvironment) {
+  SettingsSources sources;
+  sources.file = File(R"([storage]
+kind = "postgres"
+url = "postgresql://shakwa@db1,db2/shakwa?target_session_attrs=read-write"
+)");
+  Settings s = LoadSettings(sources);
+  EXPECT_EQ(s.storage.kind, "postgres");
+  EXPECT_EQ(s.storage.url, "postgresql://shakwa@db1,db2/shakwa?target_session_attrs=read-write");
+
+  sources.environment = {{"SHAKWA_STORAGE_URL", "host=127.0.0.1 dbname=other"}};
+  s = LoadSettings(sources);
+  EXPECT_EQ(s.storage.url, "host=127.0.0.1 dbname=other");
+  sources.environment = {{"SHAKWA_STORAGE_KIND", "sqlite"}};
+  EXPECT_EQ(LoadSettings(sources).storage.kind, "sqlite");
+}
+
 TEST_F(SettingsTest, ABadValueNamesTheKeyItsSourceAndTheProblem) {
   SettingsSources sources;
   sources.environment = {{"SHAKWA_SERVER_THREADS", "65"}};
