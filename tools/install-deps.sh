@@ -21,6 +21,9 @@ packages=(
   libgtest-dev libgmock-dev clang-format clang-tidy python3 python3-yaml curl wrk procps
   # a real SMTP server for the notification tests, and certificates for its STARTTLS
   python3-aiosmtpd openssl
+  # PostgreSQL (15 on Debian 12): the client library for the PostgreSQL store, and the server
+  # for the throw-away cluster every test runs against too (tools/pg-cluster.sh)
+  libpq-dev postgresql
   # browser tests: Debian's Chromium (playwright-core drives it), and fonts with Arabic glyphs
   # for the screenshots
   chromium fonts-noto-core
