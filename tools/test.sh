@@ -1,8 +1,10 @@
 #!/usr/bin/env bash
 # Installs what the tests need, builds with every warning an error and the sanitizers on, and runs
 # every test: unit, storage contract, in-process HTTP, and the process-level system tests (crash,
-# shutdown, CLI) against the real binary, each against both stores: SQLite, and PostgreSQL on a
-# throw-away cluster (tools/pg-cluster.sh) on loopback. Ends with CTest's summary.
+# shutdown, CLI) against the real binary. The stores are tested on memory, SQLite and PostgreSQL
+# (a throw-away cluster on loopback, tools/pg-cluster.sh): the contract suite on all three, the
+# crash test on both engines, several nodes and migrate-store on PostgreSQL. Ends with CTest's
+# summary.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash tools/install-deps.sh

@@ -286,7 +286,11 @@ domain::Result<DeliveryReport> DeliverNotifications::RunOnce() const {
           ++outcomes.parked;
           break;
       }
-      if (Status s = tx.UpdateNotification(n); !s.ok()) return s;
+      // The attempt is on the timeline whatever became of the row; the row takes its outcome
+      // only if no later attempt (another node's, after this claim's lease ran out) settled it.
+      auto settled = tx.SettleAttempt(n);
+      if (!settled) return std::move(settled).error();
+      if (!*settled) ++outcomes.overtaken;
       if (Status s = RecordAttempt(tx, n, job.subject_case, type, recorded_at); !s.ok()) {
         return s;
       }
@@ -297,6 +301,7 @@ domain::Result<DeliveryReport> DeliverNotifications::RunOnce() const {
   report.delivered += outcomes.delivered;
   report.retrying += outcomes.retrying;
   report.parked += outcomes.parked;
+  report.overtaken += outcomes.overtaken;
   return report;
 }
 

@@ -45,6 +45,7 @@ struct DeliveryReport {
   int parked = 0;
   int fanned_out = 0;  // webhook rows split per endpoint
   int waiting = 0;     // no configured channel reaches the recipient yet: looked at again later
+  int overtaken = 0;   // outcomes of attempts another node had since tried again (left alone)
 };
 
 // The wait before attempt number attempts + 1, after attempts failed ones.

@@ -73,7 +73,7 @@ int MigrateStoreCommand(const SettingsSources& sources, const MigrateStoreArgs& 
     }
     url = it->second;
   }
-  const std::string shown_url = migrate::MaskPassword(url);
+  const std::string shown_url = storage::postgres::WithoutPassword(url);
 
   // Opening a missing file would create an empty database: say what is wrong instead.
   std::error_code ec;
@@ -103,7 +103,8 @@ int MigrateStoreCommand(const SettingsSources& sources, const MigrateStoreArgs& 
 
   auto applied = storage::postgres::Migrate(url);
   if (!applied) {
-    return Refuse("migrating the target schema: " + migrate::MaskPassword(applied.error().detail));
+    return Refuse("migrating the target schema: " +
+                  storage::postgres::WithoutPassword(applied.error().detail));
   }
   for (int version : *applied)
     std::cerr << "migrate-store: target: applied migration " << version << "\n";
@@ -111,7 +112,7 @@ int MigrateStoreCommand(const SettingsSources& sources, const MigrateStoreArgs& 
   auto target = storage::postgres::Connection::Open(url);
   if (!target) {
     return Refuse("cannot connect to postgres:" + shown_url + ": " +
-                  migrate::MaskPassword(target.error().detail));
+                  storage::postgres::WithoutPassword(target.error().detail));
   }
 
   const auto started = Clock::now();
@@ -133,7 +134,7 @@ int MigrateStoreCommand(const SettingsSources& sources, const MigrateStoreArgs& 
 
   auto report = migrate::CopyStore(**source, **target, options);
   if (!report) {
-    return Refuse(migrate::MaskPassword(report.error().detail));
+    return Refuse(storage::postgres::WithoutPassword(report.error().detail));
   }
   const double copy_seconds = Seconds(copied_at - started);
   std::cerr << "migrate-store: copied " << rows_copied << " rows in " << Fixed(copy_seconds, 1)

@@ -675,45 +675,4 @@ Result<std::map<std::string, TableChecksum, std::less<>>> SeedChecksums() {
   return seeds;
 }
 
-std::string MaskPassword(std::string_view url) {
-  std::string out(url);
-  // postgresql://user:secret@host…: the userinfo ends at the last '@' before the query (not
-  // before the path: a password may hold an unescaped '/').
-  if (auto scheme = out.find("://"); scheme != std::string::npos) {
-    const std::size_t start = scheme + 3;
-    const std::size_t query = out.find('?', start);
-    const std::size_t at = out.rfind('@', query == std::string::npos ? std::string::npos : query);
-    if (at != std::string::npos && at >= start) {
-      const std::size_t colon = out.find(':', start);
-      if (colon != std::string::npos && colon < at) out.replace(colon + 1, at - colon - 1, "***");
-    }
-  }
-  // password=secret, in a query string (ends at '&') or a key=value string (ends at a space;
-  // quoted values may hold spaces).
-  for (std::size_t from = 0;;) {
-    const std::size_t key = out.find("password=", from);
-    if (key == std::string::npos) break;
-    const bool starts_word = key == 0 || out[key - 1] == '?' || out[key - 1] == '&' ||
-                             out[key - 1] == ' ' || out[key - 1] == '\t';
-    const std::size_t value = key + 9;
-    if (!starts_word) {
-      from = value;
-      continue;
-    }
-    std::size_t end = value;
-    if (end < out.size() && out[end] == '\'') {
-      for (++end; end < out.size() && out[end] != '\''; ++end) {
-        if (out[end] == '\\') ++end;
-      }
-      if (end < out.size()) ++end;
-    } else {
-      end = out.find_first_of("& \t", value);
-      if (end == std::string::npos) end = out.size();
-    }
-    out.replace(value, end - value, "***");
-    from = value + 3;
-  }
-  return out;
-}
-
 }  // namespace shakwa::storage::migrate

@@ -132,9 +132,4 @@ domain::Result<CopyReport> CopyStore(sql::Connection& source, sql::Connection& t
 // and removes it.
 domain::Result<std::map<std::string, TableChecksum, std::less<>>> SeedChecksums();
 
-// url with its password, if any, replaced by "***", for messages: the userinfo of a URI
-// (postgresql://user:secret@host) and a password= parameter (in a URI's query or a key=value
-// string) alike.
-std::string MaskPassword(std::string_view url);
-
 }  // namespace shakwa::storage::migrate

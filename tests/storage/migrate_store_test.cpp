@@ -384,18 +384,20 @@ TEST(MigrateStore, ChecksumOrdersTextKeysByBytesWhateverTheEngineSorts) {
   EXPECT_EQ(nocase->sha256_hex, binary->sha256_hex);
 }
 
-TEST(MigrateStore, MaskPasswordHidesEveryFormOfPassword) {
-  EXPECT_EQ(MaskPassword("postgresql://shakwa:s3cr%40t@db1,db2:5433/shakwa?sslmode=require"),
-            "postgresql://shakwa:***@db1,db2:5433/shakwa?sslmode=require");
-  EXPECT_EQ(MaskPassword("postgresql://shakwa:a/b@c@db/shakwa"),
+TEST(MigrateStore, UrlsAreShownWithoutTheirPassword) {
+  EXPECT_EQ(
+      postgres::WithoutPassword("postgresql://shakwa:s3cr%40t@db1,db2:5433/shakwa?sslmode=require"),
+      "postgresql://shakwa:***@db1,db2:5433/shakwa?sslmode=require");
+  EXPECT_EQ(postgres::WithoutPassword("postgresql://shakwa:a/b@c@db/shakwa"),
             "postgresql://shakwa:***@db/shakwa");
-  EXPECT_EQ(MaskPassword("postgresql://shakwa@db/shakwa?password=x&sslmode=require"),
+  EXPECT_EQ(postgres::WithoutPassword("postgresql://shakwa@db/shakwa?password=x&sslmode=require"),
             "postgresql://shakwa@db/shakwa?password=***&sslmode=require");
-  EXPECT_EQ(MaskPassword("host=db user=shakwa password='a b\\'c' dbname=shakwa"),
+  EXPECT_EQ(postgres::WithoutPassword("host=db user=shakwa password='a b\\'c' dbname=shakwa"),
             "host=db user=shakwa password=*** dbname=shakwa");
-  EXPECT_EQ(MaskPassword("postgresql://db/shakwa?options=-csearch_path%3Dx"),
+  EXPECT_EQ(postgres::WithoutPassword("postgresql://db/shakwa?options=-csearch_path%3Dx"),
             "postgresql://db/shakwa?options=-csearch_path%3Dx");
-  EXPECT_EQ(MaskPassword("postgresql://shakwa@db/shakwa"), "postgresql://shakwa@db/shakwa");
+  EXPECT_EQ(postgres::WithoutPassword("postgresql://shakwa@db/shakwa"),
+            "postgresql://shakwa@db/shakwa");
 }
 
 // --- SQLite to PostgreSQL ---------------------------------------------------------------------

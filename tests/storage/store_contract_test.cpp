@@ -1658,6 +1658,81 @@ TEST_P(StoreContract, AClaimMovesTheNextAttemptAndKeepsTheSecret) {
   EXPECT_EQ(stored->next_attempt_at, claimed.next_attempt_at);
 }
 
+// Whether the row took n's outcome (a failed write fails the test).
+bool Settled(app::Store& store, const app::Notification& n) {
+  auto settled = WriteResult(store, [&](app::WriteTransaction& tx) { return tx.SettleAttempt(n); });
+  EXPECT_TRUE(settled.has_value()) << settled.error().detail;
+  return settled.has_value() && *settled;
+}
+
+// Node A claims attempt 1 and sends slowly; its lease passes and node B claims attempt 2.
+struct TwoClaims {
+  app::Notification a, b;
+};
+
+TwoClaims ClaimTwice(app::Store& store, std::int64_t case_id, const std::string& key) {
+  app::Notification n = SampleNotification(case_id, key, 1);
+  EXPECT_TRUE(Queued(store, n));
+  TwoClaims claims;
+  claims.a = Due(store, QueueHour(1)).at(0);
+  claims.a.attempts = 1;
+  claims.a.next_attempt_at = QueueHour(1) + std::chrono::seconds{60};
+  EXPECT_TRUE(UpdateNotification(store, claims.a).ok());
+  claims.b = Due(store, claims.a.next_attempt_at).at(0);
+  claims.b.attempts = 2;
+  claims.b.next_attempt_at = claims.a.next_attempt_at + std::chrono::seconds{120};
+  EXPECT_TRUE(UpdateNotification(store, claims.b).ok());
+  return claims;
+}
+
+TEST_P(StoreContract, AStaleAttemptsFailureDoesNotUndoALaterDelivery) {
+  const std::int64_t id = Insert(SampleCase(2026, 1));
+  TwoClaims claims = ClaimTwice(*store_, id, "slow");
+  claims.b.delivered_at = QueueHour(2);
+  claims.b.last_outcome = "250 ok";
+  ASSERT_TRUE(Settled(*store_, claims.b));
+  // A's send times out afterwards: the row stays delivered, at attempt 2.
+  claims.a.last_outcome = "timed out";
+  EXPECT_FALSE(Settled(*store_, claims.a));
+  const auto stored = ByKey(*store_, id, "slow");
+  ASSERT_TRUE(stored.has_value());
+  EXPECT_EQ(stored->delivered_at, QueueHour(2));
+  EXPECT_EQ(stored->attempts, 2);
+  EXPECT_EQ(stored->last_outcome, "250 ok");
+  EXPECT_TRUE(Due(*store_, QueueHour(100)).empty());
+}
+
+TEST_P(StoreContract, AStaleAttemptsFailureDoesNotOverwriteALaterClaim) {
+  const std::int64_t id = Insert(SampleCase(2026, 1));
+  TwoClaims claims = ClaimTwice(*store_, id, "slow");
+  claims.a.last_outcome = "timed out";
+  EXPECT_FALSE(Settled(*store_, claims.a));
+  const auto stored = ByKey(*store_, id, "slow");
+  ASSERT_TRUE(stored.has_value());
+  EXPECT_EQ(stored->attempts, 2);
+  EXPECT_EQ(stored->next_attempt_at, claims.b.next_attempt_at) << "B's lease stands";
+  // B's own outcome is recorded.
+  claims.b.last_outcome = "421 try later";
+  EXPECT_TRUE(Settled(*store_, claims.b));
+  EXPECT_EQ(ByKey(*store_, id, "slow")->last_outcome, "421 try later");
+}
+
+TEST_P(StoreContract, AStaleAttemptsDeliveryIsStillRecorded) {
+  const std::int64_t id = Insert(SampleCase(2026, 1));
+  TwoClaims claims = ClaimTwice(*store_, id, "slow");
+  // A's slow send did arrive, while B is still sending: the row is delivered, at attempt 2.
+  claims.a.delivered_at = QueueHour(2);
+  EXPECT_TRUE(Settled(*store_, claims.a));
+  const auto stored = ByKey(*store_, id, "slow");
+  ASSERT_TRUE(stored.has_value());
+  EXPECT_EQ(stored->delivered_at, QueueHour(2));
+  EXPECT_EQ(stored->attempts, 2);
+  // B's outcome then changes nothing.
+  claims.b.last_outcome = "timed out";
+  EXPECT_FALSE(Settled(*store_, claims.b));
+  EXPECT_EQ(ByKey(*store_, id, "slow")->delivered_at, QueueHour(2));
+}
+
 TEST_P(StoreContract, ADeliveredOrParkedRowLosesItsSecret) {
   const std::int64_t id = Insert(SampleCase(2026, 1));
   for (const char* key : {"delivered", "parked", "retrying"}) {

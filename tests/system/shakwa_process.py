@@ -26,9 +26,13 @@ import sys
 import threading
 import time
 import unittest
+import urllib.parse
 import uuid
 
 BINARY = None
+# Where the servers keep their data: "sqlite" (the data directory, the default) or "postgres" (a
+# fresh schema in the cluster SHAKWA_TEST_POSTGRES_URL names; see PostgresSchema). Set by --storage.
+STORAGE = "sqlite"
 # A build of the same sources without UndefinedBehaviorSanitizer (the ThreadSanitizer one), for
 # the behaviour UBSan's runtime itself disturbs (running out of file descriptors).
 NO_UBSAN_BINARY = None
@@ -90,17 +94,22 @@ def with_bad_check_digit(reference):
 
 
 def parse_args():
-    """Takes --binary, --no-ubsan-binary and --scratch off sys.argv."""
-    global BINARY, SCRATCH, NO_UBSAN_BINARY
+    """Takes --binary, --no-ubsan-binary, --scratch and --storage off sys.argv."""
+    global BINARY, SCRATCH, NO_UBSAN_BINARY, STORAGE
     rest = [sys.argv[0]]
     args = sys.argv[1:]
     i = 0
     while i < len(args):
-        if args[i] in ("--binary", "--no-ubsan-binary", "--scratch") and i + 1 < len(args):
+        if args[i] in ("--binary", "--no-ubsan-binary", "--scratch", "--storage") \
+                and i + 1 < len(args):
             if args[i] == "--binary":
                 BINARY = os.path.abspath(args[i + 1])
             elif args[i] == "--no-ubsan-binary":
                 NO_UBSAN_BINARY = os.path.abspath(args[i + 1])
+            elif args[i] == "--storage":
+                STORAGE = args[i + 1]
+                if STORAGE not in ("sqlite", "postgres"):
+                    sys.exit("--storage: %r is neither sqlite nor postgres" % STORAGE)
             else:
                 SCRATCH = os.path.abspath(args[i + 1])
             i += 2
@@ -189,6 +198,166 @@ def json_lines(text):
         if line.strip():
             out.append(json.loads(line))
     return out
+
+
+# -- PostgreSQL: a throw-away schema in the test cluster ---------------------------------------
+
+POSTGRES_URL_VARIABLE = "SHAKWA_TEST_POSTGRES_URL"
+
+
+def postgres_base_url():
+    """The test cluster's URL (a superuser role); fails the test when it is not set."""
+    url = os.environ.get(POSTGRES_URL_VARIABLE, "")
+    if not url:
+        raise AssertionError("%s is not set: run the tests through tools/test.sh (it starts a "
+                             "throw-away PostgreSQL)" % POSTGRES_URL_VARIABLE)
+    return url
+
+
+def psql_binary():
+    found = shutil.which("psql")
+    if found:
+        return found
+    for version in ("17", "16", "15", "14", "13"):
+        path = "/usr/lib/postgresql/%s/bin/psql" % version
+        if os.access(path, os.X_OK):
+            return path
+    raise AssertionError("no psql (install postgresql-client)")
+
+
+def with_search_path(url, schema):
+    """url, reaching only schema (a libpq URI gets options=-csearch_path=<schema>)."""
+    return url + ("&" if "?" in url else "?") + "options=-csearch_path%3D" + schema
+
+
+def with_parameter(url, name, value):
+    """url with one more libpq parameter (name=value) in its query."""
+    return url + ("&" if "?" in url else "?") + name + "=" + value
+
+
+def password_of(url):
+    parsed = urllib.parse.urlparse(url)
+    if parsed.password:
+        return urllib.parse.unquote(parsed.password)
+    query = urllib.parse.parse_qs(parsed.query)
+    return query.get("password", [None])[0]
+
+
+_FIELD_SEPARATOR = "\x1f"
+
+
+def psql(url, sql, timeout=60):
+    """Runs sql with psql against url; returns the rows of its last query as lists of strings
+    (unaligned, no headers; a NULL is ""). Raises AssertionError with psql's message on failure."""
+    proc = subprocess.run([psql_binary(), "-X", "-q", "-A", "-t", "-v", "ON_ERROR_STOP=1",
+                           "-F", _FIELD_SEPARATOR, "-d", url, "-c", sql],
+                          capture_output=True, text=True, timeout=timeout)
+    if proc.returncode != 0:
+        raise AssertionError("psql %r: %s" % (sql, proc.stderr))
+    return [line.split(_FIELD_SEPARATOR) for line in proc.stdout.splitlines() if line != ""]
+
+
+class PsqlSession:
+    """One psql process kept open: one connection (so a transaction or a lock outlives a
+    query), and queries without the cost of starting psql each time. Stopped by close() (PID)."""
+
+    _END = "__shakwa_psql_end__"
+
+    def __init__(self, url, timeout=60):
+        self.timeout = timeout
+        self.proc = subprocess.Popen(
+            [psql_binary(), "-X", "-q", "-A", "-t", "-v", "ON_ERROR_STOP=1", "-F",
+             _FIELD_SEPARATOR, "-d", url],
+            stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+            bufsize=1)
+        self.stderr = []
+        threading.Thread(target=self._drain_stderr, daemon=True).start()
+
+    def _drain_stderr(self):
+        for line in self.proc.stderr:
+            self.stderr.append(line)
+
+    def query(self, sql):
+        """The rows of sql (one or more statements; the rows of all of them) as lists of strings.
+        Raises AssertionError if psql stopped (an error, with ON_ERROR_STOP)."""
+        try:
+            self.proc.stdin.write(sql.rstrip().rstrip(";") + ";\n\\echo %s\n" % self._END)
+            self.proc.stdin.flush()
+        except (BrokenPipeError, ValueError):
+            raise AssertionError("psql session gone: %s" % "".join(self.stderr))
+        rows = []
+        while True:
+            line = self.proc.stdout.readline()
+            if not line:
+                self.proc.wait(self.timeout)
+                raise AssertionError("psql session ended at %r: %s" % (sql, "".join(self.stderr)))
+            line = line.rstrip("\n")
+            if line == self._END:
+                return rows
+            if line != "":
+                rows.append(line.split(_FIELD_SEPARATOR))
+
+    def close(self):
+        if self.proc.poll() is None:
+            try:
+                self.proc.stdin.close()
+            except OSError:
+                pass
+            stop_pid(self.proc, timeout=10)
+        for stream in (self.proc.stdin, self.proc.stdout, self.proc.stderr):
+            try:
+                stream.close()
+            except (OSError, ValueError):
+                pass
+
+
+class PostgresSchema:
+    """A fresh, empty schema in the test cluster (named prefix_<pid>_<random>), and the URL that
+    reaches only it. drop() removes it with everything in it."""
+
+    def __init__(self, prefix):
+        self.base_url = postgres_base_url()
+        self.name = "%s_%d_%s" % (prefix, os.getpid(), uuid.uuid4().hex[:8])
+        psql(self.base_url, "CREATE SCHEMA %s" % self.name)
+        self.url = with_search_path(self.base_url, self.name)
+
+    def env(self, application_name=None):
+        """The settings (environment) of a server or command on this schema; application_name
+        names its connections in pg_stat_activity."""
+        url = self.url
+        if application_name:
+            url = with_parameter(url, "application_name", application_name)
+        return {"SHAKWA_STORAGE_KIND": "postgres", "SHAKWA_STORAGE_URL": url}
+
+    def query(self, sql, timeout=60):
+        """The rows of sql run in this schema (see psql())."""
+        return psql(self.url, sql, timeout)
+
+    def value(self, sql):
+        """The single value sql returns, as a string."""
+        rows = self.query(sql)
+        if len(rows) != 1 or len(rows[0]) != 1:
+            raise AssertionError("%r returned %r, not one value" % (sql, rows))
+        return rows[0][0]
+
+    def session(self):
+        """A PsqlSession in this schema."""
+        return PsqlSession(self.url)
+
+    def drop(self):
+        psql(self.base_url, "DROP SCHEMA IF EXISTS %s CASCADE" % self.name)
+
+
+def storage_env(test, prefix):
+    """For a test that runs on STORAGE: the environment that puts a server or command on it.
+    On "postgres", a fresh schema (dropped when test ends: addCleanup) and its settings; on
+    "sqlite", nothing (the data directory)."""
+    if STORAGE != "postgres":
+        return {}
+    schema = PostgresSchema(prefix)
+    test.addCleanup(schema.drop)
+    test.schema = schema
+    return schema.env()
 
 
 class ServerStartError(AssertionError):

@@ -10,10 +10,8 @@ Needs SHAKWA_TEST_POSTGRES_URL (tools/test.sh starts a throw-away cluster and se
 
 import os
 import re
-import shutil
 import subprocess
 import unittest
-import urllib.parse
 import uuid
 
 import shakwa_process as sp
@@ -36,42 +34,16 @@ TABLE_LINE_RE = re.compile(r"^(\w+)\s+(\d+)\s+([0-9a-f]{16})$")
 PROGRESS_RE = re.compile(r"^(\w+): (\d+)/(\d+)( copied)?$")
 
 
-def psql_binary():
-    found = shutil.which("psql")
-    if found:
-        return found
-    for version in ("17", "16", "15", "14", "13"):
-        path = "/usr/lib/postgresql/%s/bin/psql" % version
-        if os.access(path, os.X_OK):
-            return path
-    raise AssertionError("no psql (install postgresql-client)")
-
-
-def with_search_path(url, schema):
-    """url, reaching only schema (a libpq URI gets options=-csearch_path=<schema>)."""
-    return url + ("&" if "?" in url else "?") + "options=-csearch_path%3D" + schema
-
-
-def password_of(url):
-    parsed = urllib.parse.urlparse(url)
-    if parsed.password:
-        return urllib.parse.unquote(parsed.password)
-    query = urllib.parse.parse_qs(parsed.query)
-    return query.get("password", [None])[0]
-
-
 class MigrateStoreTest(unittest.TestCase):
     def setUp(self):
-        self.base_url = os.environ.get("SHAKWA_TEST_POSTGRES_URL", "")
-        self.assertTrue(self.base_url, "SHAKWA_TEST_POSTGRES_URL is not set: run the tests "
-                                       "through tools/test.sh (it starts a throw-away PostgreSQL)")
-        self.psql_path = psql_binary()
+        self.base_url = sp.postgres_base_url()
+        self.psql_path = sp.psql_binary()
         self.root = sp.scratch_dir("migrate_store-" + self._testMethodName)
         self.data = os.path.join(self.root, "data")
         self.schema = "migrate_store_%d_%s" % (os.getpid(), uuid.uuid4().hex[:8])
         self.psql("CREATE SCHEMA %s" % self.schema)
         self.addCleanup(self.psql, "DROP SCHEMA IF EXISTS %s CASCADE" % self.schema)
-        self.url = with_search_path(self.base_url, self.schema)
+        self.url = sp.with_search_path(self.base_url, self.schema)
         self.pg_env = {"SHAKWA_STORAGE_KIND": "postgres", "SHAKWA_STORAGE_URL": self.url}
         self.servers = []
 
@@ -110,7 +82,7 @@ class MigrateStoreTest(unittest.TestCase):
                 for t in tables}
 
     def not_leaked(self, text):
-        secret = password_of(self.base_url)
+        secret = sp.password_of(self.base_url)
         if secret:
             self.assertNotIn(secret, text)
 

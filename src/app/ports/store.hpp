@@ -185,6 +185,12 @@ class WriteTransaction {
   // Stores n's delivery state (attempts, next_attempt_at, delivered_at, failed_at, channel,
   // last_outcome); once delivered or parked its secret is erased.
   virtual domain::Status UpdateNotification(const Notification& n) = 0;
+  // Records the outcome of attempt n.attempts (as UpdateNotification), unless the row moved on
+  // since that attempt was claimed — another node may claim a row again once its lease passed
+  // while a slow send was still under way: a row already delivered or parked is left alone, and a
+  // failure does not overwrite a later attempt's claim; a delivery is still recorded (the message
+  // did arrive), keeping the larger attempt count. True if the row took the outcome.
+  virtual domain::Result<bool> SettleAttempt(const Notification& n) = 0;
   // An admin's wording of one part of a message template (replaces any before).
   virtual domain::Status SaveMessageTemplate(const MessageTemplateText& text) = 0;
   // Records (or replaces) an admin's placement of a Hijri holiday for one Hijri year.

@@ -370,6 +370,19 @@ class Transaction final : public app::WriteTransaction, public app::ReadTransact
     return Status::Ok();
   }
 
+  Result<bool> SettleAttempt(const app::Notification& n) override {
+    if (n.id < 1 || n.id > static_cast<std::int64_t>(state_.outbox.size())) {
+      return Error::Of(ErrorCode::kNotFound, MessageId::kInternalError, "outbox: no such row");
+    }
+    const app::Notification& stored = state_.outbox[static_cast<std::size_t>(n.id - 1)];
+    if (stored.delivered_at || stored.failed_at) return false;
+    if (stored.attempts != n.attempts && !n.delivered_at) return false;
+    app::Notification settled = n;
+    settled.attempts = std::max(stored.attempts, n.attempts);
+    if (Status s = UpdateNotification(settled); !s.ok()) return std::move(s).error();
+    return true;
+  }
+
   Status SaveMessageTemplate(const app::MessageTemplateText& text) override {
     state_.templates[{text.name, text.language, text.part}] = text;
     return Status::Ok();

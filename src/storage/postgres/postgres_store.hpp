@@ -45,7 +45,9 @@ domain::Result<std::vector<std::string>> ExplainQueuePage(const std::string& url
                                                           const app::CaseQuery& query,
                                                           const app::FieldCipher& cipher);
 
-// url with its password replaced by "***", for messages and logs.
+// url with its password, if any, replaced by "***", for messages and logs: the userinfo of a URI
+// (postgresql://user:secret@host) and a password= parameter (in a URI's query or a key=value
+// string) alike.
 std::string WithoutPassword(std::string_view url);
 
 class PostgresStore final : public sql::SqlStore {

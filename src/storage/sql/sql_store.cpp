@@ -1249,7 +1249,22 @@ class SqlStore::Writer final : public app::WriteTransaction {
   }
 
   Status UpdateNotification(const app::Notification& n) override {
-    StatementUse use(*update_notification_);
+    auto changed = StoreDeliveryState(*update_notification_, n);
+    if (!changed) return std::move(changed).error();
+    if (!*changed) {
+      return Error::Of(ErrorCode::kNotFound, MessageId::kInternalError, "outbox: no such row");
+    }
+    return Status::Ok();
+  }
+
+  Result<bool> SettleAttempt(const app::Notification& n) override {
+    return StoreDeliveryState(*settle_attempt_, n);
+  }
+
+  // Runs an UPDATE of n's delivery state (attempts ?1 … last_outcome ?6, the row ?7); true if it
+  // changed the row.
+  Result<bool> StoreDeliveryState(Statement& update, const app::Notification& n) {
+    StatementUse use(update);
     use->Bind(1, std::int64_t{n.attempts})
         .Bind(2, Millis(n.next_attempt_at))
         .Bind(3, OptionalMillis(n.delivered_at))
@@ -1258,10 +1273,7 @@ class SqlStore::Writer final : public app::WriteTransaction {
     BindNonEmpty(*use, 6, n.last_outcome);
     use->Bind(7, n.id);
     if (auto done = use->Step(); !done) return std::move(done).error();
-    if (db_->Changes() != 1) {
-      return Error::Of(ErrorCode::kNotFound, MessageId::kInternalError, "outbox: no such row");
-    }
-    return Status::Ok();
+    return db_->Changes() == 1;
   }
 
   Status SaveMessageTemplate(const app::MessageTemplateText& text) override {
@@ -1435,6 +1447,15 @@ class SqlStore::Writer final : public app::WriteTransaction {
          "failed_at = ?4, channel = ?5, last_outcome = ?6, secret_sealed = CASE WHEN "
          "CAST(?3 AS BIGINT) IS NULL AND CAST(?4 AS BIGINT) IS NULL THEN secret_sealed END "
          "WHERE notification_id = ?7"},
+        // UpdateNotification's, only while the row is unsettled and (unless this is a delivery)
+        // still at the attempt that was claimed.
+        {&settle_attempt_,
+         "UPDATE outbox SET attempts = CASE WHEN attempts > CAST(?1 AS BIGINT) THEN attempts ELSE "
+         "CAST(?1 AS BIGINT) END, next_attempt_at = ?2, delivered_at = ?3, failed_at = ?4, "
+         "channel = ?5, last_outcome = ?6, secret_sealed = CASE WHEN CAST(?3 AS BIGINT) IS NULL "
+         "AND CAST(?4 AS BIGINT) IS NULL THEN secret_sealed END WHERE notification_id = ?7 AND "
+         "delivered_at IS NULL AND failed_at IS NULL AND (attempts = CAST(?1 AS BIGINT) OR "
+         "CAST(?3 AS BIGINT) IS NOT NULL)"},
         {&save_template_,
          "INSERT INTO message_templates (name, language, part, body, updated_by, updated_at) "
          "VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (name, language, part) DO UPDATE SET body = "
@@ -1470,7 +1491,7 @@ class SqlStore::Writer final : public app::WriteTransaction {
       case_version_, case_reference_, insert_attachment_, insert_department_, insert_user_,
       update_user_, insert_session_, revoke_session_, user_by_id_, enqueue_notification_,
       due_notifications_, update_notification_, save_template_, save_adjustment_, claim_lease_,
-      release_lease_;
+      release_lease_, settle_attempt_;
   AuditAppender audit_;
 };
 
