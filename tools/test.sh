@@ -3,7 +3,8 @@
 # every test: unit, storage contract, in-process HTTP, and the process-level system tests (crash,
 # shutdown, CLI) against the real binary. The stores are tested on memory, SQLite and PostgreSQL
 # (a throw-away cluster on loopback, tools/pg-cluster.sh): the contract suite on all three, the
-# crash test on both engines, several nodes and migrate-store on PostgreSQL. Ends with CTest's
+# crash, staff-workflow and notification system tests on both engines, several nodes and
+# migrate-store on PostgreSQL. Ends with CTest's
 # summary.
 set -euo pipefail
 cd "$(dirname "$0")/.."

@@ -14,6 +14,7 @@ they can be read while it runs and are kept for a post-mortem. Every process is 
 PID: SIGTERM, then SIGKILL after a timeout.
 """
 
+import atexit
 import http.client
 import json
 import os
@@ -153,11 +154,23 @@ def server_env(extra=None):
     return env
 
 
+def with_storage(env, args):
+    """env for a command with args, put on STORAGE: under --storage postgres, a command naming a
+    data directory (--data DIR) works on that installation's own schema (data_dir_storage_env);
+    settings the caller gave win."""
+    args = list(args)
+    if STORAGE != "postgres" or "--data" not in args[:-1]:
+        return env
+    out = data_dir_storage_env(args[args.index("--data") + 1])
+    out.update(env or {})
+    return out
+
+
 def run_cli(args, env=None, timeout=60, cwd=None):
     """Runs `shakwa ARGS` to completion; returns the CompletedProcess (text mode)."""
     return subprocess.run(
         [BINARY] + list(args),
-        env=server_env(env),
+        env=server_env(with_storage(env, args)),
         cwd=cwd,
         capture_output=True,
         text=True,
@@ -360,6 +373,26 @@ def storage_env(test, prefix):
     return schema.env()
 
 
+_SCHEMAS_BY_DATA = {}
+_SCHEMAS_LOCK = threading.Lock()
+
+
+def data_dir_storage_env(data):
+    """Under --storage postgres, the settings that keep the installation whose data directory is
+    data in a schema of its own (made on first use, dropped when the test process exits), so a
+    test written for SQLite runs unchanged on PostgreSQL; {} on sqlite."""
+    if STORAGE != "postgres" or data is None:
+        return {}
+    key = os.path.abspath(data)
+    with _SCHEMAS_LOCK:
+        schema = _SCHEMAS_BY_DATA.get(key)
+        if schema is None:
+            schema = PostgresSchema("t")
+            _SCHEMAS_BY_DATA[key] = schema
+            atexit.register(schema.drop)
+    return schema.env()
+
+
 class ServerStartError(AssertionError):
     pass
 
@@ -404,8 +437,10 @@ class ShakwaServer:
             cmd += ["--listen", self.listen]
         cmd += self.args
         with open(self.stdout_path, "wb") as out, open(self.stderr_path, "wb") as err:
+            env = data_dir_storage_env(self.data)
+            env.update(self.env)
             self.proc = subprocess.Popen(cmd, stdin=subprocess.DEVNULL, stdout=out, stderr=err,
-                                         env=server_env(self.env), cwd=self.cwd)
+                                         env=server_env(env), cwd=self.cwd)
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
             for line in self.log_lines():
@@ -921,7 +956,7 @@ def run_cli_input(args, input_text, env=None, timeout=60, cwd=None):
     return subprocess.run(
         [BINARY] + list(args),
         input=input_text,
-        env=server_env(env),
+        env=server_env(with_storage(env, args)),
         cwd=cwd,
         capture_output=True,
         text=True,
