@@ -505,6 +505,11 @@ Settings LoadSettings(const SettingsSources& sources) {
       throw SettingsError("configuration error: --data: must not be empty");
     settings.storage.data_dir = *sources.data_dir;
   }
+  if (settings.storage.kind == "postgres" && settings.storage.url.empty()) {
+    throw SettingsError(
+        "configuration error: [storage] url (SHAKWA_STORAGE_URL): must be set when [storage] "
+        "kind is \"postgres\" (postgresql://user@host/database)");
+  }
   return settings;
 }
 

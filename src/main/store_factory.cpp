@@ -14,17 +14,6 @@ bool IsPostgres(const Settings& settings) {
   return settings.storage.kind == "postgres";
 }
 
-// A PostgreSQL store without a url cannot be reached: say which setting is missing.
-domain::Status RequireUrl(const Settings& settings) {
-  if (settings.storage.url.empty()) {
-    return domain::Error::Of(domain::ErrorCode::kUnavailable,
-                             domain::MessageId::kStorageUnavailable,
-                             "[storage] kind = \"postgres\" needs [storage] url (or "
-                             "SHAKWA_STORAGE_URL): postgresql://user@host/database");
-  }
-  return domain::Status::Ok();
-}
-
 }  // namespace
 
 domain::Result<std::unique_ptr<storage::sql::SqlStore>> OpenStore(const Settings& settings,
@@ -32,7 +21,6 @@ domain::Result<std::unique_ptr<storage::sql::SqlStore>> OpenStore(const Settings
                                                                   int readers,
                                                                   std::size_t max_batch) {
   if (IsPostgres(settings)) {
-    if (auto s = RequireUrl(settings); !s.ok()) return std::move(s).error();
     auto store =
         storage::postgres::PostgresStore::Open({settings.storage.url, readers, max_batch}, cipher);
     if (!store) return std::move(store).error();
@@ -46,7 +34,6 @@ domain::Result<std::unique_ptr<storage::sql::SqlStore>> OpenStore(const Settings
 
 domain::Result<std::vector<int>> MigrateStore(const Settings& settings) {
   if (IsPostgres(settings)) {
-    if (auto s = RequireUrl(settings); !s.ok()) return std::move(s).error();
     return storage::postgres::Migrate(settings.storage.url);
   }
   return storage::sqlite::Migrate(DatabasePath(settings));
@@ -59,7 +46,6 @@ int LatestSchemaVersion(const Settings& settings) {
 
 domain::Result<std::int64_t> RekeyStore(const Settings& settings, const app::FieldCipher& cipher) {
   if (IsPostgres(settings)) {
-    if (auto s = RequireUrl(settings); !s.ok()) return std::move(s).error();
     return storage::postgres::RekeyPersonalData(settings.storage.url, cipher);
   }
   return storage::sqlite::RekeyPersonalData(DatabasePath(settings), cipher);

@@ -84,6 +84,14 @@ url = "postgresql://shakwa@db1,db2/shakwa?target_session_attrs=read-write"
   EXPECT_EQ(LoadSettings(sources).storage.kind, "sqlite");
 }
 
+TEST_F(SettingsTest, PostgresWithoutAUrlIsRefusedNamingTheKey) {
+  SettingsSources sources;
+  sources.environment = {{"SHAKWA_STORAGE_KIND", "postgres"}};
+  EXPECT_NE(ErrorOf(sources).find("[storage] url (SHAKWA_STORAGE_URL): must be set"),
+            std::string::npos)
+      << ErrorOf(sources);
+}
+
 TEST_F(SettingsTest, ABadValueNamesTheKeyItsSourceAndTheProblem) {
   SettingsSources sources;
   sources.environment = {{"SHAKWA_SERVER_THREADS", "65"}};

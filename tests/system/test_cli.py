@@ -113,8 +113,11 @@ class BadSettingsTest(CliTestCase):
             ({"SHAKWA_SERVER_SHUTDOWN_GRACE_SECONDS": "-1"}, ["[server] shutdown_grace_seconds"]),
             ({"SHAKWA_SERVER_LISTEN": "nowhere"},
              ["[server] listen (SHAKWA_SERVER_LISTEN): \"nowhere\" is not HOST:PORT"]),
+            ({"SHAKWA_STORAGE_KIND": "oracle"},
+             ["[storage] kind (SHAKWA_STORAGE_KIND): \"oracle\" is not a storage kind"]),
             ({"SHAKWA_STORAGE_KIND": "postgres"},
-             ["[storage] kind (SHAKWA_STORAGE_KIND): \"postgres\" is not a storage kind"]),
+             ["[storage] url (SHAKWA_STORAGE_URL): must be set when [storage] kind is "
+              "\"postgres\""]),
             ({"SHAKWA_STORAGE_DATA_DIR": ""},
              ["[storage] data_dir (SHAKWA_STORAGE_DATA_DIR): must not be empty"]),
             ({"SHAKWA_STORAGE_READERS": "65"}, ["[storage] readers", "65 is out of range"]),
