@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# The benchmarks (bench/README.md). Three modes:
+# The benchmarks (bench/README.md). Four modes:
 #
 #   bash bench/run.sh [intake]      (or: make bench) intake throughput and latency at 1, 8 and 64
 #                                   connections, beside this machine's SQLite ceiling measured in
@@ -10,6 +10,8 @@
 #                                   (default N/100); with no N, the README's four rows: 100 000,
 #                                   300 000 and 1 000 000 cases at 1 % due, and 1 000 000 with
 #                                   1 000 due. Knobs in run_sweep below
+#   bash bench/run.sh backends [N]  intake and reads on SQLite and on a throw-away PostgreSQL, side
+#                                   by side (reads at N cases, default 20000): bench/backends.sh
 #
 # Intake knobs (environment; defaults in brackets):
 #   BENCH_SECONDS          measured seconds per connection count            [10]
@@ -139,8 +141,9 @@ run_sweep() {
 case ${1:-intake} in
   intake) ;;
   reads) shift; exec bash "$ROOT/bench/reads.sh" "$@" ;;
+  backends) shift; exec bash "$ROOT/bench/backends.sh" "$@" ;;
   sweep) shift; run_sweep "$@"; exit ;;
-  *) printf 'usage: bash bench/run.sh [intake | reads [N] | sweep [N [D]]]\n' >&2; exit 2 ;;
+  *) printf 'usage: bash bench/run.sh [intake | reads [N] | sweep [N [D]] | backends [N]]\n' >&2; exit 2 ;;
 esac
 
 SECONDS_PER_RUN=${BENCH_SECONDS:-10}

@@ -1107,6 +1107,33 @@ TEST_P(StoreContract, WalkingPagesThroughTiedKeysVisitsEveryCaseOnce) {
   }
 }
 
+TEST_P(StoreContract, ListCasesGivesEachCaseItsOwnRelatedTransactionsInOrder) {
+  domain::Case two = SampleCase(2026, 1);
+  two.related_transactions = {{domain::TransactionType::kTender, "T-1"},
+                              {domain::TransactionType::kInvoice, "INV-9"}};
+  domain::Case none = SampleCase(2026, 2);
+  none.related_transactions.clear();
+  domain::Case one = SampleCase(2026, 3);
+  one.related_transactions = {{domain::TransactionType::kContract, "C-7"}};
+  for (const auto& c : {two, none, one}) Insert(c);
+
+  auto page = List(app::CaseQuery{});
+  ASSERT_TRUE(page) << page.error().detail;
+  ASSERT_EQ(page->items.size(), 3u);
+  std::map<std::string, std::vector<domain::RelatedTransaction>> by_reference;
+  for (const auto& c : page->items) by_reference[c.reference.ToString()] = c.related_transactions;
+  auto numbers = [](const std::vector<domain::RelatedTransaction>& related) {
+    std::vector<std::string> out;
+    for (const auto& t : related) out.push_back(t.number);
+    return out;
+  };
+  EXPECT_EQ(numbers(by_reference[two.reference.ToString()]),
+            (std::vector<std::string>{"T-1", "INV-9"}));
+  EXPECT_TRUE(by_reference[none.reference.ToString()].empty());
+  EXPECT_EQ(numbers(by_reference[one.reference.ToString()]), (std::vector<std::string>{"C-7"}));
+  EXPECT_EQ(by_reference[one.reference.ToString()].at(0).type, domain::TransactionType::kContract);
+}
+
 TEST_P(StoreContract, ListCasesReturnsAtMostTheLimit) {
   Seed(QueueCases());
   app::CaseQuery query;

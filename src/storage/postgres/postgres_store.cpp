@@ -26,6 +26,7 @@ sql::Dialect DialectFor(const std::string& url) {
   // The outbox claim stays exclusive even without the writer's lock: rows another transaction
   // holds are skipped, not waited for.
   d.claim_rows = " FOR UPDATE SKIP LOCKED";
+  d.limit_each_status = true;
   d.create_schema_migrations =
       "CREATE TABLE IF NOT EXISTS schema_migrations (version BIGINT PRIMARY KEY,"
       " name TEXT NOT NULL, applied_at BIGINT NOT NULL)";
@@ -102,7 +103,7 @@ domain::Result<std::vector<std::string>> ExplainQueuePage(const std::string& url
                                                           const app::FieldCipher& cipher) {
   auto db = Connect(url);
   if (!db) return std::move(db).error();
-  return sql::ExplainQueuePage(**db, "EXPLAIN ", 0, query, cipher);
+  return sql::ExplainQueuePage(**db, DialectFor(url), "EXPLAIN ", 0, query, cipher);
 }
 
 domain::Result<std::unique_ptr<PostgresStore>> PostgresStore::Open(const PostgresSettings& settings,

@@ -769,23 +769,38 @@ void AppendSelect(SqlText& sql, SqlText where, const SortPlan& plan,
 // SELECT with status IN (…) would have to collect and sort every matching case to show the first
 // fifty. A search by national ID or mobile finds a handful of cases through its blind index, so
 // it is one SELECT, sorted.
+//
+// PostgreSQL does not merge the branches of a UNION ALL in order: it collects every matching row
+// of every branch and sorts them (130 ms for a department's page at 20 000 cases). With
+// limit_each_status each branch is a subquery with its own ORDER BY and LIMIT, which it reads
+// as a backward index scan stopping at the limit, and merges (Merge Append): 5 ms.
 std::optional<SqlText> PageSql(const app::CaseQuery& q, const app::FieldCipher& cipher,
-                               const SortPlan& plan, const std::optional<SortKeys>& after,
-                               int rows) {
+                               const SortPlan& plan, const std::optional<SortKeys>& after, int rows,
+                               bool limit_each_status) {
   const std::vector<domain::CaseStatus> statuses = StatusesOf(q);
   if (statuses.empty()) return std::nullopt;
   const SqlText conditions = ConditionsOf(q, cipher);
   SqlText sql;
   if (statuses.size() > 1 && !q.national_id && !q.mobile) {
-    bool first = true;
+    int branch = 0;
     for (const domain::CaseStatus status : statuses) {
-      if (!first) sql << " UNION ALL ";
-      first = false;
+      if (branch > 0) sql << " UNION ALL ";
+      ++branch;
       SqlText where;
       where << "status = ";
       where.Text(domain::NameOf(status));
       if (!conditions.empty()) where.And().Append(conditions);
-      AppendSelect(sql, std::move(where), plan, after);
+      if (!limit_each_status) {
+        AppendSelect(sql, std::move(where), plan, after);
+        continue;
+      }
+      SqlText inner;
+      AppendSelect(inner, std::move(where), plan, after);
+      inner << " ORDER BY " << plan.order << " LIMIT ";
+      inner.Int(rows);
+      sql << "SELECT * FROM (";
+      sql.Append(inner);
+      sql << ") AS status_" << std::to_string(branch);
     }
   } else {
     SqlText where;
@@ -1505,6 +1520,7 @@ class SqlStore::Reader final : public app::ReadTransaction {
     auto db = dialect.connect(true);
     if (!db) return std::move(db).error();
     auto reader = std::unique_ptr<Reader>(new Reader(std::move(*db), cipher));
+    reader->limit_each_status_ = dialect.limit_each_status;
     const std::string user_columns(kUserColumns);
     const std::string audit_columns = "SELECT " + std::string(kAuditColumns) + " FROM audit_log ";
     const std::pair<std::unique_ptr<Statement>*, std::string> wants[] = {
@@ -1607,7 +1623,7 @@ class SqlStore::Reader final : public app::ReadTransaction {
     }
     const int limit = std::clamp(q.limit, 1, kMaxPageSize);
 
-    const auto sql = PageSql(q, cipher_, plan, after, limit + 1);
+    const auto sql = PageSql(q, cipher_, plan, after, limit + 1, limit_each_status_);
     if (!sql) return app::CasePage{};
     auto statement = Cached(sql->text());
     if (!statement) return std::move(statement).error();
@@ -1630,12 +1646,37 @@ class SqlStore::Reader final : public app::ReadTransaction {
       page.items.pop_back();
       page.next_cursor = EncodeCursor(plan, keys[static_cast<std::size_t>(limit) - 1]);
     }
-    for (domain::Case& c : page.items) {
-      auto related = ReadTransactions(*transactions_, c.id);
-      if (!related) return std::move(related).error();
-      c.related_transactions = std::move(*related);
-    }
+    if (Status s = ReadPageTransactions(page.items); !s.ok()) return std::move(s).error();
     return page;
+  }
+
+  // The related transactions of a page's cases in one statement, not one per case: on a server
+  // database every statement is a round trip.
+  Status ReadPageTransactions(std::vector<domain::Case>& cases) {
+    if (cases.empty()) return Status::Ok();
+    SqlText sql;
+    sql << "SELECT case_id, type, number FROM case_transactions WHERE case_id IN (";
+    std::unordered_map<std::int64_t, domain::Case*> by_id;
+    for (domain::Case& c : cases) {
+      if (!by_id.empty()) sql << ", ";
+      sql.Int(c.id);
+      by_id.emplace(c.id, &c);
+    }
+    sql << ") ORDER BY case_id, position";
+    auto statement = Cached(sql.text());
+    if (!statement) return std::move(statement).error();
+    StatementUse use(**statement);
+    sql.BindTo(*use);
+    for (;;) {
+      auto row = use->Step();
+      if (!row) return std::move(row).error();
+      if (!*row) return Status::Ok();
+      auto type = Vocabulary<domain::TransactionType>(use->Text(1), "case_transactions.type");
+      if (!type) return std::move(type).error();
+      if (auto it = by_id.find(use->Int(0)); it != by_id.end()) {
+        it->second->related_transactions.push_back(domain::RelatedTransaction{*type, use->Text(2)});
+      }
+    }
   }
 
   Result<std::vector<app::Attachment>> Attachments(std::int64_t case_id) override {
@@ -1884,6 +1925,7 @@ class SqlStore::Reader final : public app::ReadTransaction {
       count_, ping_, attachments_, departments_, users_, user_by_email_, user_by_id_, session_,
       audit_page_, audit_all_;
   std::unordered_map<std::string, std::unique_ptr<Statement>> queries_;
+  bool limit_each_status_ = false;  // Dialect::limit_each_status
 };
 
 // ---------------------------------------------------------------------------------------------
@@ -2007,16 +2049,19 @@ Result<std::int64_t> RekeyPersonalData(Connection& db, const Dialect& dialect,
   return resealed;
 }
 
-Result<std::vector<std::string>> ExplainQueuePage(Connection& db, std::string_view explain_prefix,
+Result<std::vector<std::string>> ExplainQueuePage(Connection& db, const Dialect& dialect,
+                                                  std::string_view explain_prefix,
                                                   int detail_column, const app::CaseQuery& query,
                                                   const app::FieldCipher& cipher) {
+  const bool limit_each_status = dialect.limit_each_status;
   const SortPlan& plan = PlanOf(query.sort);
   std::optional<SortKeys> after;
   if (query.after) {
     after = DecodeCursor(plan, *query.after);
     if (!after) return InvalidCursor();
   }
-  const auto sql = PageSql(query, cipher, plan, after, std::clamp(query.limit, 1, kMaxPageSize));
+  const auto sql = PageSql(query, cipher, plan, after, std::clamp(query.limit, 1, kMaxPageSize),
+                           limit_each_status);
   if (!sql) return std::vector<std::string>{};
   auto explain = db.Prepare(std::string(explain_prefix) + sql->text());
   if (!explain) return std::move(explain).error();

@@ -59,6 +59,9 @@ struct Dialect {
   std::string begin_read;
   // Appended to the outbox's claim of due rows (PostgreSQL: skip rows another node holds).
   std::string claim_rows;
+  // A queue page's per-status branches each sorted and limited on their own (PostgreSQL, which
+  // would otherwise sort every matching row; SQLite merges the branches in index order itself).
+  bool limit_each_status = false;
   // The bookkeeping table of applied migrations, created if missing.
   std::string create_schema_migrations;
   // Around the migrations (PostgreSQL: an advisory lock, so nodes starting together migrate once).
@@ -90,7 +93,7 @@ domain::Result<std::int64_t> RekeyPersonalData(Connection& db, const Dialect& di
 // How the engine would read the page of query: explain_prefix ("EXPLAIN QUERY PLAN " on SQLite,
 // "EXPLAIN " on PostgreSQL) is put before the page's SELECT, and the text of detail_column of each
 // row returned, for the tests that hold staff queues to their indexes.
-domain::Result<std::vector<std::string>> ExplainQueuePage(Connection& db,
+domain::Result<std::vector<std::string>> ExplainQueuePage(Connection& db, const Dialect& dialect,
                                                           std::string_view explain_prefix,
                                                           int detail_column,
                                                           const app::CaseQuery& query,

@@ -62,7 +62,7 @@ domain::Result<std::vector<std::string>> ExplainQueuePage(const std::filesystem:
                                                           const app::FieldCipher& cipher) {
   auto db = Connection::Open(path, true);
   if (!db) return std::move(db).error();
-  return sql::ExplainQueuePage(**db, "EXPLAIN QUERY PLAN ", 3, query, cipher);
+  return sql::ExplainQueuePage(**db, DialectFor(path), "EXPLAIN QUERY PLAN ", 3, query, cipher);
 }
 
 domain::Result<std::unique_ptr<SqliteStore>> SqliteStore::Open(const SqliteSettings& settings,
