@@ -38,6 +38,8 @@ set -euo pipefail
 
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 ROOT=$PWD
+# shellcheck source=bench/lib.sh
+source "$ROOT/bench/lib.sh"
 
 CASES=${1:-20000}
 SECONDS_PER_RUN=${BENCH_SECONDS:-10}
@@ -56,8 +58,6 @@ BODY=$ROOT/bench/intake.json
 SCRIPT=$ROOT/bench/intake.lua
 BACKENDS="sqlite postgres"
 
-say() { printf 'bench: %s\n' "$*" >&2; }
-die() { say "$*"; exit 2; }
 
 case $CASES in '' | *[!0-9]*) die "N must be a number of cases, not '$CASES'" ;; esac
 for tool in wrk curl python3 awk psql; do
@@ -86,22 +86,6 @@ PG_STARTED=0
 SERVER_PID=""
 CHILD_PID=""  # wrk, the reads client, the generator or migrate-store, whichever is running
 
-stop_pid() {  # stop_pid PID: SIGTERM, wait up to 15 s, then SIGKILL
-  local pid=$1
-  [ -n "$pid" ] || return 0
-  if kill -0 "$pid" 2>/dev/null; then
-    kill -TERM "$pid" 2>/dev/null || true
-    for _ in $(seq 150); do
-      kill -0 "$pid" 2>/dev/null || break
-      sleep 0.1
-    done
-    if kill -0 "$pid" 2>/dev/null; then
-      say "process $pid did not stop on SIGTERM; killing it"
-      kill -KILL "$pid" 2>/dev/null || true
-    fi
-  fi
-  wait "$pid" 2>/dev/null || true
-}
 cleanup() {
   local status=$?
   trap - EXIT INT TERM
@@ -130,10 +114,6 @@ run_child() {
 value_of() { awk -F= -v k="$1" '$1 == k { print substr($0, length(k) + 2) }' "$2" | tail -n 1; }
 
 # --- CPU accounting (/proc): the server, the client, PostgreSQL, everyone else -----------------
-TICKS=$(getconf CLK_TCK)
-proc_cpu_ticks() { awk '{ print $14 + $15 }' "/proc/$1/stat" 2>/dev/null || echo 0; }
-children_cpu_ticks() { awk '{ print $16 + $17 }' "/proc/$$/stat"; }
-machine_busy_ticks() { awk '/^cpu / { print $2 + $3 + $4 + $7 + $8 + $9 }' /proc/stat; }
 # The postmaster and its live children (backends, walwriter, checkpointer...), plus what its
 # exited children used (reaped by the postmaster: its cutime and cstime).
 PG_PID=""
@@ -146,8 +126,6 @@ pg_cpu_ticks() {
       else if (f[2] == p) t += f[12] + f[13]
     } END { print t + 0 }'
 }
-now() { date +%s.%N; }
-elapsed() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.3f", b - a }'; }
 cores() { awk -v d="$1" -v t="$TICKS" -v s="$2" 'BEGIN { x = d / t / s; printf "%.2f", x < 0 ? 0 : x }'; }
 # mark: remember the counters; cpu_since_mark: server, client (waited children), PostgreSQL
 # and others, in cores, since the mark, as key=value lines.

@@ -25,6 +25,8 @@ set -euo pipefail
 
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 ROOT=$PWD
+# shellcheck source=bench/lib.sh
+source "$ROOT/bench/lib.sh"
 
 CASES=${1:-${BENCH_READS_CASES:-1000000}}
 LOADS=${BENCH_READS_ROOT:-/tmp/shakwa-reads}
@@ -41,8 +43,6 @@ GOAL_READ_P99_MS=2
 GOAL_QUEUE_P99_MS=20
 GOAL_CONNECTIONS=1
 
-say() { printf 'bench: %s\n' "$*" >&2; }
-die() { say "$*"; exit 2; }
 
 case $CASES in '' | *[!0-9]*) die "N must be a number of cases, not '$CASES'" ;; esac
 case $LOADS in "$ROOT" | "$ROOT"/*) die "BENCH_READS_ROOT must be outside the repository" ;; esac
@@ -100,22 +100,6 @@ RESIDENT_START=$(resident_gib)
 WORK=$(mktemp -d "${TMPDIR:-/tmp}/shakwa-bench-reads-XXXXXX")
 SERVER_PID=""
 CHILD_PID=""
-stop_pid() {  # stop_pid PID: SIGTERM, wait up to 15 s, then SIGKILL
-  local pid=$1
-  [ -n "$pid" ] || return 0
-  if kill -0 "$pid" 2>/dev/null; then
-    kill -TERM "$pid" 2>/dev/null || true
-    for _ in $(seq 150); do
-      kill -0 "$pid" 2>/dev/null || break
-      sleep 0.1
-    done
-    if kill -0 "$pid" 2>/dev/null; then
-      say "process $pid did not stop on SIGTERM; killing it"
-      kill -KILL "$pid" 2>/dev/null || true
-    fi
-  fi
-  wait "$pid" 2>/dev/null || true
-}
 cleanup() {
   local status=$?
   trap - EXIT INT TERM
@@ -130,13 +114,7 @@ trap 'exit 143' TERM
 
 value_of() { awk -F= -v k="$1" '$1 == k { print substr($0, length(k) + 2) }' "$2" | tail -n 1; }
 
-TICKS=$(getconf CLK_TCK)
-proc_cpu_ticks() { awk '{ print $14 + $15 }' "/proc/$1/stat" 2>/dev/null || echo 0; }
-children_cpu_ticks() { awk '{ print $16 + $17 }' "/proc/$$/stat"; }
-machine_busy_ticks() { awk '/^cpu / { print $2 + $3 + $4 + $7 + $8 + $9 }' /proc/stat; }
-now() { date +%s.%N; }
 cores() { awk -v d="$1" -v t="$TICKS" -v s="$2" 'BEGIN { x = d / t / s; printf "%.2f", x < 0 ? 0 : x }'; }
-elapsed() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.3f", b - a }'; }
 
 # --- the server --------------------------------------------------------------------------------
 PORT=$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')

@@ -30,6 +30,8 @@ set -euo pipefail
 
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 ROOT=$PWD
+# shellcheck source=bench/lib.sh
+source "$ROOT/bench/lib.sh"
 
 # The escalation sweep (bench/README.md, "Escalation sweep"). Knobs (environment):
 #   BENCH_SWEEP_RUNS     timed sweeps per row, each on a fresh copy of the load      [3]
@@ -161,8 +163,6 @@ TARGET_X_ONE_PER_TX=2  # at least 2x the one-case-per-commit ceiling
 TARGET_X_BATCHED=0.5   # at least half the 64-cases-per-commit ceiling
 TARGET_P99_MS=25       # p99 under 25 ms
 
-say() { printf 'bench: %s\n' "$*" >&2; }
-die() { say "$*"; exit 2; }
 
 for tool in wrk curl python3 awk; do
   command -v "$tool" >/dev/null || die "$tool is missing (bash tools/install-deps.sh installs it)"
@@ -187,22 +187,6 @@ WORK=$(mktemp -d "${TMPDIR:-/tmp}/shakwa-bench-XXXXXX")
 SERVER_PID=""
 CHILD_PID=""  # wrk or the ceiling, whichever is running
 
-stop_pid() {  # stop_pid PID: SIGTERM, wait up to 15 s, then SIGKILL
-  local pid=$1
-  [ -n "$pid" ] || return 0
-  if kill -0 "$pid" 2>/dev/null; then
-    kill -TERM "$pid" 2>/dev/null || true
-    for _ in $(seq 150); do
-      kill -0 "$pid" 2>/dev/null || break
-      sleep 0.1
-    done
-    if kill -0 "$pid" 2>/dev/null; then
-      say "process $pid did not stop on SIGTERM; killing it"
-      kill -KILL "$pid" 2>/dev/null || true
-    fi
-  fi
-  wait "$pid" 2>/dev/null || true
-}
 
 cleanup() {
   local status=$?
@@ -220,23 +204,11 @@ trap 'exit 143' TERM
 value_of() { awk -F= -v k="$1" '$1 == k { print $2 }' "$2" | tail -n 1; }
 
 # --- CPU accounting (/proc): who used the two cores ------------------------------------------
-TICKS=$(getconf CLK_TCK)
-proc_cpu_ticks() {  # utime + stime of a live process, all its threads
-  awk '{ print $14 + $15 }' "/proc/$1/stat" 2>/dev/null || echo 0
-}
-children_cpu_ticks() {  # user + system of this shell's waited-for children (wrk, the ceiling)
-  awk '{ print $16 + $17 }' "/proc/$$/stat"
-}
-machine_busy_ticks() {  # all CPUs: everything but idle and iowait
-  awk '/^cpu / { print $2 + $3 + $4 + $7 + $8 + $9 }' /proc/stat
-}
-now() { date +%s.%N; }
 # cores used by others over an interval: (machine - ours) / ticks / seconds, never negative
 other_cores() {  # other_cores MACHINE_TICKS OUR_TICKS SECONDS
   awk -v m="$1" -v o="$2" -v t="$TICKS" -v s="$3" \
     'BEGIN { x = (m - o) / t / s; printf "%.2f", x < 0 ? 0 : x }'
 }
-elapsed() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.3f", b - a }'; }
 
 # --- the ceiling -------------------------------------------------------------------------------
 run_ceiling() {  # run_ceiling OUTFILE -> key=value lines, plus ceiling_other_cores
