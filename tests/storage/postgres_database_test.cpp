@@ -703,6 +703,47 @@ TEST(PostgresStoreConnections, ReadsAndWritesCarryOnAfterTheServerDropsEveryConn
   (*store)->Close();
 }
 
+// A department's queue page on PostgreSQL reads each status's cases in index order, stopping at
+// the page's size, and merges them (Merge Append), however many cases the department has: it
+// must not collect and sort every one of them (what a plain UNION ALL made PostgreSQL do).
+TEST(PostgresStoreQueues, ADepartmentPageMergesItsStatusesInsteadOfSortingThemAll) {
+  ScratchSchema schema;
+  ASSERT_TRUE(schema.ready());
+  testing::PlainCipher cipher;
+  auto store = PostgresStore::Open({schema.url(), 1, 64}, cipher);
+  ASSERT_TRUE(store) << store.error().detail;
+  const domain::CaseStatus statuses[] = {
+      domain::CaseStatus::kClosed, domain::CaseStatus::kInProgress, domain::CaseStatus::kAssessed,
+      domain::CaseStatus::kRejected};
+  ASSERT_TRUE(testing::WriteSync(**store, [&](app::WriteTransaction& tx) -> domain::Status {
+                for (int i = 1; i <= 4000; ++i) {
+                  domain::Case c = testing::SampleCase(2026, i);
+                  c.status = statuses[i % 4];
+                  c.handling.department = i % 2 == 0 ? "payments" : "contracts";
+                  c.received_at += std::chrono::minutes{i};
+                  if (auto id = tx.InsertCase(c, {}); !id) return std::move(id).error();
+                }
+                return domain::Status::Ok();
+              }).ok());
+  (*store)->Close();
+  auto db = ConnectTo(schema);
+  ASSERT_TRUE(db);
+  ASSERT_TRUE(db->Execute("ANALYZE cases").ok());
+
+  app::CaseQuery query;
+  query.scope.department = "payments";
+  query.limit = 50;
+  auto plan = ExplainQueuePage(schema.url(), query, cipher);
+  ASSERT_TRUE(plan) << plan.error().detail;
+  std::string all;
+  for (const auto& line : *plan) all += line + "\n";
+  SCOPED_TRACE(all);
+  EXPECT_NE(all.find("Merge Append"), std::string::npos);
+  EXPECT_NE(all.find("Index Scan"), std::string::npos);
+  EXPECT_EQ(all.find("Seq Scan"), std::string::npos);
+  EXPECT_EQ(all.find("Bitmap"), std::string::npos);
+}
+
 }  // namespace
 }  // namespace postgres
 }  // namespace shakwa::storage
