@@ -32,6 +32,9 @@ bash tools/pg-cluster.sh start "$pg_dir"
 SHAKWA_TEST_POSTGRES_URL=$(cat "$pg_dir/url")
 export SHAKWA_TEST_POSTGRES_URL
 
-ctest --preset tsan -j 2 -R 'StoreContract|SqliteStoreTest|ApiTest|EscalationTest|DeliverNotifications'
+# The store's threads are the same on every engine: the PostgreSQL instances of the contract suite
+# add nothing here that the SQLite ones do not (and run in full under AddressSanitizer below).
+ctest --preset tsan -j 2 -R 'StoreContract|SqliteStoreTest|ApiTest|EscalationTest|DeliverNotifications' \
+  -E '/postgres'
 # Everything, under AddressSanitizer and UndefinedBehaviorSanitizer; CTest's summary closes the run.
 ctest --preset ci -j 2
