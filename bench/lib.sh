@@ -36,3 +36,20 @@ machine_busy_ticks() {  # all CPUs: everything but idle and iowait
 }
 now() { date +%s.%N; }
 elapsed() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.3f", b - a }'; }
+
+# The read benchmarks' binaries (shakwa, the generator, the reads client) in BUILD_DIR, built in
+# the release preset first unless BENCH_SKIP_BUILD=1; sets SHAKWA, GENERATE and CLIENT.
+read_binaries() {
+  if [ "${BENCH_SKIP_BUILD:-0}" != 1 ]; then
+    say "building the release preset (shakwa, shakwa_bench_cases, shakwa_bench_reads)"
+    cmake --preset release >/dev/null
+    cmake --build --preset release --target shakwa shakwa_bench_cases shakwa_bench_reads
+    BUILD_DIR=build/release
+  fi
+  case $BUILD_DIR in /*) ;; *) BUILD_DIR=$ROOT/$BUILD_DIR ;; esac
+  SHAKWA=$BUILD_DIR/shakwa
+  GENERATE=$BUILD_DIR/bench/shakwa_bench_cases
+  CLIENT=$BUILD_DIR/bench/shakwa_bench_reads
+  local binary
+  for binary in "$SHAKWA" "$GENERATE" "$CLIENT"; do [ -x "$binary" ] || die "$binary not found"; done
+}

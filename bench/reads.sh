@@ -51,17 +51,7 @@ for tool in curl python3 awk; do
 done
 
 # --- build -----------------------------------------------------------------------------------
-if [ "${BENCH_SKIP_BUILD:-0}" != 1 ]; then
-  say "building the release preset (shakwa, shakwa_bench_cases, shakwa_bench_reads)"
-  cmake --preset release >/dev/null
-  cmake --build --preset release --target shakwa shakwa_bench_cases shakwa_bench_reads
-  BUILD_DIR=build/release
-fi
-case $BUILD_DIR in /*) ;; *) BUILD_DIR=$ROOT/$BUILD_DIR ;; esac
-SHAKWA=$BUILD_DIR/shakwa
-GENERATE=$BUILD_DIR/bench/shakwa_bench_cases
-CLIENT=$BUILD_DIR/bench/shakwa_bench_reads
-for binary in "$SHAKWA" "$GENERATE" "$CLIENT"; do [ -x "$binary" ] || die "$binary not found"; done
+read_binaries
 
 # --- the load ----------------------------------------------------------------------------------
 DATA=$LOADS/cases-$CASES

@@ -224,16 +224,6 @@ class PostgresStatement final : public sql::Statement {
     return result_ != nullptr && row_ < PQntuples(result_.get());
   }
 
-  domain::Status Run() override {
-    domain::Result<bool> row{false};
-    do {
-      row = Step();
-    } while (row && *row);
-    Reset();
-    if (!row) return std::move(row).error();
-    return domain::Status::Ok();
-  }
-
   void Reset() override {
     result_.reset();
     ran_ = false;

@@ -20,6 +20,7 @@
 #include <span>
 #include <string>
 #include <string_view>
+#include <utility>
 
 #include "domain/result.hpp"
 
@@ -57,7 +58,15 @@ class Statement {
   // Advances; true while a row is available (the first call runs the statement).
   virtual domain::Result<bool> Step() = 0;
   // Steps to completion, for statements that return no rows (resets afterwards).
-  virtual domain::Status Run() = 0;
+  domain::Status Run() {
+    domain::Result<bool> row{false};
+    do {
+      row = Step();
+    } while (row && *row);
+    Reset();
+    if (!row) return std::move(row).error();
+    return domain::Status::Ok();
+  }
   // Clears bindings and rewinds, ready for reuse.
   virtual void Reset() = 0;
 

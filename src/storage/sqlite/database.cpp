@@ -123,16 +123,6 @@ domain::Result<bool> Statement::Step() {
       std::string("sqlite step: ") + sqlite3_errmsg(db_) + " in " + sqlite3_sql(stmt_));
 }
 
-domain::Status Statement::Run() {
-  domain::Result<bool> row{false};
-  do {
-    row = Step();
-  } while (row && *row);
-  Reset();
-  if (!row) return std::move(row).error();
-  return domain::Status::Ok();
-}
-
 void Statement::Reset() {
   sqlite3_reset(stmt_);
   sqlite3_clear_bindings(stmt_);

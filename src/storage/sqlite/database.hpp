@@ -65,7 +65,6 @@ class Statement final : public sql::Statement {
   Statement& BindNull(int index) override;
 
   domain::Result<bool> Step() override;
-  domain::Status Run() override;
   void Reset() override;
 
   std::int64_t Int(int column) const override;
